@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text;
 
 namespace EnvoyTraceFilter.Core.Headers;
@@ -14,6 +15,10 @@ public static class KnownHeaders
         "b3", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags",
         "traceparent", "tracestate", "x-amzn-trace-id", "x-cloud-trace-context",
     ];
+
+    private static readonly FrozenDictionary<string, KnownHeader> ByName = NameStrings
+        .Select((name, i) => KeyValuePair.Create(name, (KnownHeader)i))
+        .ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     private static readonly byte[][] NameBytes = NameStrings.Select(Encoding.ASCII.GetBytes).ToArray();
 
@@ -41,18 +46,5 @@ public static class KnownHeaders
         return false;
     }
 
-    public static bool TryLookup(string name, out KnownHeader header)
-    {
-        for (var i = 0; i < NameStrings.Length; i++)
-        {
-            if (string.Equals(NameStrings[i], name, StringComparison.OrdinalIgnoreCase))
-            {
-                header = (KnownHeader)i;
-                return true;
-            }
-        }
-
-        header = default;
-        return false;
-    }
+    public static bool TryLookup(string name, out KnownHeader header) => ByName.TryGetValue(name, out header);
 }

@@ -1,0 +1,29 @@
+# One entry point for people and CI. `make run` starts the filter, `make test` runs every test.
+.DEFAULT_GOAL := help
+DOTNET ?= dotnet
+CONFIG ?= Release
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+.PHONY: help build run test emulate bench load clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+
+build: ## build everything
+	$(DOTNET) build EnvoyTraceFilter.sln -c $(CONFIG)
+
+run: ## build and start the filter on :50051 with defaults (Ctrl-C stops it)
+	$(DOTNET) run --project filter/EnvoyTraceFilter -c $(CONFIG) -- $(ARGS)
+
+test: ## run every test (unit, emulator, integration) and print "N passed, N failed"
+	scripts/test.sh $(CONFIG)
+
+emulate: ## send the README's example request through a running filter with the Envoy emulator
+	$(DOTNET) run --project integration-tests/EnvoyEmulator.Cli -c $(CONFIG) -- --target http://127.0.0.1:50051 \
+	  --authority api.example.com --path / --peer 198.51.100.7:50000 \
+	  -H 'x-cloud-trace-context: 4bf92f3577b34da6a3ce929d0e0e4736/17725314949316355921;o=1' $(ARGS)
+
+clean: ## remove build output
+	$(DOTNET) clean EnvoyTraceFilter.sln -c $(CONFIG) >/dev/null

@@ -1,0 +1,17 @@
+using EnvoyTraceFilter.Core.Headers;
+using EnvoyTraceFilter.Core.Propagation;
+
+namespace EnvoyTraceFilter.Core.Analysis;
+
+/// <summary>Everything decided about one request from its request headers: header edits plus what the span needs.</summary>
+public sealed class RequestDecision
+{
+    public required IncomingTrace Incoming { get; init; }
+
+    /// <summary>Null when nothing is written (translate-only without a valid incoming context).</summary>
+    public OutgoingTrace? Outgoing { get; init; }
+
+    public required HeaderEdits Edits { get; init; }
+
+    public bool Sampled => Outgoing is { Sampled: true } or { Debug: true };
+}

@@ -1,0 +1,33 @@
+namespace EnvoyTraceFilter.Core.Propagation;
+
+/// <summary>What the request carried: the winning context (if any), which formats were present and which were rejected.</summary>
+public readonly struct IncomingTrace
+{
+    public IncomingTrace(TraceContext? context, SamplingDecision sampling, TraceFormatSet present, TraceFormatSet valid, TraceRejects rejects)
+    {
+        Context = context;
+        Sampling = sampling;
+        Present = present;
+        Valid = valid;
+        Rejects = rejects;
+    }
+
+    /// <summary>The highest-precedence valid context that carries a trace id; null when none did.</summary>
+    public TraceContext? Context { get; }
+
+    /// <summary>
+    /// The incoming sampling decision: the winning context's, or that of a higher-ranked sampling-only B3
+    /// header (<c>b3: 0</c>), which exists precisely to carry a decision without ids.
+    /// </summary>
+    public SamplingDecision Sampling { get; }
+
+    /// <summary>Formats whose header(s) were present, valid or not.</summary>
+    public TraceFormatSet Present { get; }
+
+    /// <summary>Formats whose header(s) parsed (including sampling-only B3).</summary>
+    public TraceFormatSet Valid { get; }
+
+    public TraceRejects Rejects { get; }
+
+    public bool SamplingRequested => Context is { SamplingRequested: true };
+}

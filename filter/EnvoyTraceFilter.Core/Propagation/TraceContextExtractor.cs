@@ -1,0 +1,98 @@
+using EnvoyTraceFilter.Core.Headers;
+
+namespace EnvoyTraceFilter.Core.Propagation;
+
+/// <summary>
+/// Reads every present trace format and picks the winner by precedence. Every present format is parsed,
+/// not just the winner, so each malformed header is counted and "is this format missing?" is known for
+/// translate-only mode. An invalid higher-precedence header never hides a valid lower one.
+/// </summary>
+public static class TraceContextExtractor
+{
+    public static IncomingTrace Extract(in HeaderSet headers, ReadOnlySpan<TraceFormat> precedence)
+    {
+        TraceContext? winner = null;
+        var sampling = SamplingDecision.None;
+        var present = TraceFormatSet.Empty;
+        var valid = TraceFormatSet.Empty;
+        var rejects = default(TraceRejects);
+
+        foreach (var format in precedence)
+        {
+            if (!IsPresent(headers, format))
+            {
+                continue;
+            }
+
+            present = present.With(format);
+            if (!TryParse(headers, format, out var context, out var reason))
+            {
+                rejects.Set(format, reason);
+                continue;
+            }
+
+            valid = valid.With(format);
+            if (winner is not null)
+            {
+                continue;
+            }
+
+            if (context.HasTraceId)
+            {
+                winner = context;
+                if (sampling == SamplingDecision.None)
+                {
+                    sampling = context.Sampling;
+                }
+            }
+            else if (sampling == SamplingDecision.None)
+            {
+                sampling = context.Sampling;
+            }
+        }
+
+        return new IncomingTrace(winner, sampling, present, valid, rejects);
+    }
+
+    private static bool IsPresent(in HeaderSet headers, TraceFormat format) => format switch
+    {
+        TraceFormat.B3Single => headers.Contains(KnownHeader.B3),
+        TraceFormat.B3Multi => headers.Contains(KnownHeader.XB3TraceId) || headers.Contains(KnownHeader.XB3SpanId)
+            || headers.Contains(KnownHeader.XB3ParentSpanId) || headers.Contains(KnownHeader.XB3Sampled)
+            || headers.Contains(KnownHeader.XB3Flags),
+        TraceFormat.TraceParent => headers.Contains(KnownHeader.TraceParent),
+        TraceFormat.XRay => headers.Contains(KnownHeader.XAmznTraceId),
+        TraceFormat.CloudTrace => headers.Contains(KnownHeader.XCloudTraceContext),
+        _ => false,
+    };
+
+    private static bool TryParse(in HeaderSet headers, TraceFormat format, out TraceContext context, out RejectReason reason)
+    {
+        var single = format switch
+        {
+            TraceFormat.B3Single => KnownHeader.B3,
+            TraceFormat.TraceParent => KnownHeader.TraceParent,
+            TraceFormat.XRay => KnownHeader.XAmznTraceId,
+            TraceFormat.CloudTrace => KnownHeader.XCloudTraceContext,
+            _ => (KnownHeader?)null,
+        };
+
+        if (single is { } header && headers.IsDuplicated(header))
+        {
+            // Two different values for one context header: no way to know which one the sender meant.
+            context = default;
+            reason = RejectReason.Duplicate;
+            return false;
+        }
+
+        return format switch
+        {
+            TraceFormat.B3Single => B3Parser.TryParseSingle(headers.Get(KnownHeader.B3), out context, out reason),
+            TraceFormat.B3Multi => B3Parser.TryParseMulti(headers, out context, out reason),
+            TraceFormat.TraceParent => TraceParentParser.TryParse(headers.Get(KnownHeader.TraceParent), out context, out reason),
+            TraceFormat.XRay => XRayTraceHeaderParser.TryParse(headers.Get(KnownHeader.XAmznTraceId), out context, out reason),
+            TraceFormat.CloudTrace => CloudTraceContextParser.TryParse(headers.Get(KnownHeader.XCloudTraceContext), out context, out reason),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+        };
+    }
+}

@@ -1,0 +1,16 @@
+using EnvoyTraceFilter.Core.Analysis;
+
+namespace EnvoyTraceFilter.Configuration;
+
+/// <summary>
+/// One compiled, immutable configuration version. A stream takes the current snapshot when it starts and
+/// keeps it to the end, so a reload never changes a request half-way.
+/// </summary>
+public sealed class FilterSnapshot
+{
+    public required RequestAnalyzer Analyzer { get; init; }
+
+    public required FinishStreamAfter FinishAfter { get; init; }
+
+    public required TimeSpan ErrorLogInterval { get; init; }
+}

@@ -1,0 +1,119 @@
+using EnvoyTraceFilter.Core.Analysis;
+using EnvoyTraceFilter.Core.Propagation;
+
+namespace EnvoyTraceFilter.Configuration;
+
+/// <summary>
+/// Turns options into a <see cref="FilterSnapshot"/>. Validation is compilation: every problem found on the
+/// way is added to the error list (key, problem, fix), and a snapshot is returned only when there was none.
+/// </summary>
+public static class FilterSnapshotCompiler
+{
+    private const string Root = TraceFilterOptions.SectionName;
+
+    public static FilterSnapshot? TryCompile(TraceFilterOptions options, List<string> errors, IIdGenerator? ids = null)
+    {
+        var start = errors.Count;
+        if (options.Port is < 0 or > 65535)
+        {
+            errors.Add($"{Root}:Port must be between 1 and 65535 (0 picks a free port); was {options.Port}.");
+        }
+
+        if (options.ListenAddress != "*" && !System.Net.IPAddress.TryParse(options.ListenAddress, out _))
+        {
+            errors.Add($"{Root}:ListenAddress '{options.ListenAddress}' is not an IP address; use an address such as 127.0.0.1 or \"*\" for all interfaces.");
+        }
+
+        if (options.MaxStreamsPerConnection < 1)
+        {
+            errors.Add($"{Root}:MaxStreamsPerConnection must be at least 1 (1024 recommended); was {options.MaxStreamsPerConnection}.");
+        }
+
+        var finishAfter = ParseEnum<FinishStreamAfter>(options.ExtProc.FinishStreamAfter, $"{Root}:ExtProc:FinishStreamAfter", errors);
+        if (options.ExtProc.ErrorLogIntervalSeconds < 0)
+        {
+            errors.Add($"{Root}:ExtProc:ErrorLogIntervalSeconds must be 0 or more; was {options.ExtProc.ErrorLogIntervalSeconds}.");
+        }
+
+        var propagation = CompilePropagation(options.Propagation, errors);
+        if (errors.Count > start)
+        {
+            return null;
+        }
+
+        return new FilterSnapshot
+        {
+            Analyzer = new RequestAnalyzer(propagation!, ids ?? new RandomIdGenerator(TimeProvider.System), options.Propagation.DefaultSampled),
+            FinishAfter = finishAfter,
+            ErrorLogInterval = TimeSpan.FromSeconds(options.ExtProc.ErrorLogIntervalSeconds),
+        };
+    }
+
+    private static PropagationSettings? CompilePropagation(PropagationOptions options, List<string> errors)
+    {
+        var start = errors.Count;
+        var key = $"{Root}:Propagation";
+        var precedence = ParseFormats(options.Precedence, $"{key}:Precedence", errors);
+        var outputs = ParseFormats(options.Outputs, $"{key}:Outputs", errors);
+        var mode = ParseEnum<PropagationMode>(options.Mode, $"{key}:Mode", errors);
+
+        if (precedence is { Count: > 0 })
+        {
+            // The seed's rule: a valid incoming B3 trace id is never replaced, so B3 may not rank below another format.
+            var firstOther = precedence.FindIndex(f => f is not (TraceFormat.B3Single or TraceFormat.B3Multi));
+            var lastB3 = precedence.FindLastIndex(f => f is TraceFormat.B3Single or TraceFormat.B3Multi);
+            if (firstOther >= 0 && lastB3 > firstOther)
+            {
+                errors.Add($"{key}:Precedence lists {precedence[lastB3]} after {precedence[firstOther]}; B3 formats must come first, because a valid incoming B3 trace id is never replaced.");
+            }
+        }
+
+        if (options.Precedence is { Length: 0 })
+        {
+            errors.Add($"{key}:Precedence is empty; list at least one of {Names<TraceFormat>()} (or remove the key for the default).");
+        }
+
+        return errors.Count > start ? null : new PropagationSettings(precedence, outputs, mode);
+    }
+
+    private static List<TraceFormat>? ParseFormats(string[]? values, string key, List<string> errors)
+    {
+        if (values is null)
+        {
+            return null;
+        }
+
+        var result = new List<TraceFormat>(values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            var format = ParseEnum<TraceFormat>(values[i], $"{key}[{i}]", errors);
+            if (result.Contains(format))
+            {
+                errors.Add($"{key}[{i}] repeats {format}; list each format once.");
+            }
+
+            result.Add(format);
+        }
+
+        return result;
+    }
+
+    internal static T ParseEnum<T>(string? value, string key, List<string> errors) where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add($"{key} is empty; use one of {Names<T>()}.");
+            return default;
+        }
+
+        if (Enum.TryParse<T>(value.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _))
+        {
+            return parsed;
+        }
+
+        errors.Add($"{key} '{value}' is not valid; use one of {Names<T>()}.");
+        return default;
+    }
+
+    private static string Names<T>() where T : struct, Enum => string.Join(", ", Enum.GetNames<T>());
+}

@@ -1,0 +1,9 @@
+namespace EnvoyTraceFilter.Configuration;
+
+/// <summary>See <see cref="ExtProcOptions.FinishStreamAfter"/>.</summary>
+public enum FinishStreamAfter
+{
+    ResponseHeaders,
+    RequestHeaders,
+    Never,
+}

@@ -1,0 +1,26 @@
+namespace EnvoyTraceFilter.Configuration;
+
+/// <summary>
+/// The whole configuration, bound from the "TraceFilter" section (appsettings.json, TraceFilter__Section__Key
+/// environment variables, --TraceFilter:Section:Key arguments). Enum-like values are strings so the validator
+/// can report every bad value at once, with the allowed ones, instead of the binder stopping at the first.
+/// </summary>
+public sealed class TraceFilterOptions
+{
+    public const string SectionName = "TraceFilter";
+
+    public const int DefaultPort = 50051;
+
+    /// <summary>TCP port of the ext_proc gRPC listener (HTTP/2 cleartext only).</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>Address to listen on: an IP address, or "*" for all interfaces.</summary>
+    public string ListenAddress { get; set; } = "*";
+
+    /// <summary>Kestrel's HTTP/2 stream limit per connection; keep it at or above Envoy's (1024 from Envoy 1.36).</summary>
+    public int MaxStreamsPerConnection { get; set; } = 1024;
+
+    public ExtProcOptions ExtProc { get; set; } = new();
+
+    public PropagationOptions Propagation { get; set; } = new();
+}

@@ -1,0 +1,8 @@
+namespace EnvoyTraceFilter.ExtProc;
+
+public enum ErrorKind
+{
+    HandlerException,
+    ProtocolViolation,
+    StreamFault,
+}

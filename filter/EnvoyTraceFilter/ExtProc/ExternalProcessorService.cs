@@ -1,0 +1,73 @@
+using Envoy.Service.ExtProc.V3;
+using EnvoyTraceFilter.Configuration;
+using EnvoyTraceFilter.Telemetry;
+using Grpc.Core;
+
+namespace EnvoyTraceFilter.ExtProc;
+
+/// <summary>
+/// The ext_proc endpoint. Thin on purpose: one <see cref="ProcessingStream"/> per call does the work.
+/// Envoy ends every stream with a half-close immediately followed by a reset; that is normal completion
+/// here, never an error. Where no further message can come, the call is ended from this side first, so the
+/// reset finds a finished stream (no exceptions inside Kestrel).
+/// </summary>
+internal sealed class ExternalProcessorService(
+    FilterSnapshotProvider snapshots,
+    FilterMetrics metrics,
+    ErrorLogLimiter limiter,
+    ILogger<ExternalProcessorService> logger) : ExternalProcessor.ExternalProcessorBase
+{
+    public override async Task Process(IAsyncStreamReader<ProcessingRequest> requestStream,
+        IServerStreamWriter<ProcessingResponse> responseStream, ServerCallContext context)
+    {
+        var snapshot = snapshots.Current;
+        var stream = new ProcessingStream(snapshot, metrics, logger, limiter);
+        var end = "client_closed";
+        try
+        {
+            while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+            {
+                var response = stream.Handle(requestStream.Current);
+                await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
+                if (stream.Finished)
+                {
+                    end = "finished";
+                    return;
+                }
+            }
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+        {
+            end = "protocol_violation";
+            metrics.ProtocolViolation(e.Message);
+            if (limiter.ShouldLog(ErrorKind.ProtocolViolation, snapshot.ErrorLogInterval))
+            {
+                ExtProcLog.ProtocolViolation(logger, e.StatusCode.ToString(), e.Status.Detail);
+            }
+
+            throw;
+        }
+        catch (Exception e) when (IsClientGone(e, context))
+        {
+            end = "reset";
+        }
+        catch (Exception e)
+        {
+            // Anything else is a transport fault; ending this call is all we can do, and Envoy fails open.
+            end = "fault";
+            if (limiter.ShouldLog(ErrorKind.StreamFault, snapshot.ErrorLogInterval))
+            {
+                ExtProcLog.StreamFault(logger, e);
+            }
+        }
+        finally
+        {
+            metrics.StreamEnded(end);
+        }
+    }
+
+    private static bool IsClientGone(Exception e, ServerCallContext context) =>
+        e is IOException or OperationCanceledException
+        || e is RpcException { StatusCode: StatusCode.Cancelled }
+        || context.CancellationToken.IsCancellationRequested;
+}

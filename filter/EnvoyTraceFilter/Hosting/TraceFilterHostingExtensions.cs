@@ -1,0 +1,79 @@
+using System.Net;
+using EnvoyTraceFilter.Configuration;
+using EnvoyTraceFilter.ExtProc;
+using EnvoyTraceFilter.Telemetry;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace EnvoyTraceFilter.Hosting;
+
+public static class TraceFilterHostingExtensions
+{
+    public static WebApplicationBuilder AddTraceFilter(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<TraceFilterOptions>()
+            .Bind(builder.Configuration.GetSection(TraceFilterOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TraceFilterOptions>, TraceFilterOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<FilterMetrics>();
+        services.AddSingleton<ErrorLogLimiter>();
+        services.AddSingleton<FilterSnapshotProvider>();
+
+        services.AddGrpc(o => o.EnableDetailedErrors = false);
+        services.AddGrpcHealthChecks().AddCheck("trace-filter", () => HealthCheckResult.Healthy());
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var options = new TraceFilterOptions();
+            context.Configuration.GetSection(TraceFilterOptions.SectionName).Bind(options);
+            // HTTP/2 only: h2c cannot be negotiated on a cleartext Http1AndHttp2 endpoint, and Envoy's
+            // gRPC client speaks HTTP/2 with prior knowledge.
+            var port = options.Port is >= 0 and <= 65535 ? options.Port : TraceFilterOptions.DefaultPort;
+            if (options.ListenAddress != "*" && IPAddress.TryParse(options.ListenAddress, out var address))
+            {
+                kestrel.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+            else
+            {
+                kestrel.ListenAnyIP(port, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+
+            // Envoy ≥1.36 allows 1024 streams per connection; below that Kestrel refuses streams and Envoy
+            // opens more connections, which costs ~20% CPU per request (docs/performance-baseline.md §3.4).
+            kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection > 0 ? options.MaxStreamsPerConnection : 1024;
+        });
+        return builder;
+    }
+
+    public static WebApplication MapTraceFilter(this WebApplication app)
+    {
+        app.MapGrpcService<ExternalProcessorService>();
+        app.MapGrpcHealthChecksService();
+        // Build the first snapshot now, so a bad configuration fails startup rather than the first request.
+        _ = app.Services.GetRequiredService<FilterSnapshotProvider>();
+        return app;
+    }
+
+    /// <summary>Runs the host; a configuration error prints every problem and exits with code 2.</summary>
+    public static async Task<int> RunTraceFilterAsync(this WebApplication app)
+    {
+        try
+        {
+            await app.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync("EnvoyTraceFilter: invalid configuration:").ConfigureAwait(false);
+            foreach (var failure in e.Failures)
+            {
+                await Console.Error.WriteLineAsync("  " + failure).ConfigureAwait(false);
+            }
+
+            return 2;
+        }
+    }
+}

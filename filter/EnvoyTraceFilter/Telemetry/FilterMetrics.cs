@@ -1,0 +1,50 @@
+using System.Diagnostics.Metrics;
+using EnvoyTraceFilter.Core.Propagation;
+
+namespace EnvoyTraceFilter.Telemetry;
+
+/// <summary>
+/// The filter's counters, on the Meter "EnvoyTraceFilter" (read with dotnet-counters or any OpenTelemetry
+/// metrics exporter). Tag values are fixed enum names, so cardinality is bounded.
+/// </summary>
+public sealed class FilterMetrics : IDisposable
+{
+    public const string MeterName = "EnvoyTraceFilter";
+
+    private static readonly string[] FormatNames = Enum.GetNames<TraceFormat>();
+    private static readonly string[] ReasonNames = Enum.GetNames<RejectReason>();
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _rejected;
+    private readonly Counter<long> _errors;
+    private readonly Counter<long> _violations;
+    private readonly Counter<long> _streams;
+    private readonly Counter<long> _reloads;
+
+    public FilterMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _requests = _meter.CreateCounter<long>("tracefilter.requests", description: "Requests whose headers were processed, by sampling decision.");
+        _rejected = _meter.CreateCounter<long>("tracefilter.trace_headers.rejected", description: "Incoming trace headers ignored as malformed, by format and reason.");
+        _errors = _meter.CreateCounter<long>("tracefilter.extproc.errors", description: "Exceptions while handling a message; the request passed unmodified.");
+        _violations = _meter.CreateCounter<long>("tracefilter.extproc.protocol_violations", description: "Streams ended with a gRPC error because the client broke the ext_proc protocol.");
+        _streams = _meter.CreateCounter<long>("tracefilter.extproc.streams", description: "ext_proc streams by how they ended.");
+        _reloads = _meter.CreateCounter<long>("tracefilter.config.reloads", description: "Configuration reloads, applied or rejected.");
+    }
+
+    public void RequestProcessed(bool sampled) => _requests.Add(1, new KeyValuePair<string, object?>("sampled", sampled ? "true" : "false"));
+
+    public void HeaderRejected(TraceFormat format, RejectReason reason) =>
+        _rejected.Add(1, new("format", FormatNames[(int)format]), new("reason", ReasonNames[(int)reason]));
+
+    public void HandlerError(string phase) => _errors.Add(1, new KeyValuePair<string, object?>("phase", phase));
+
+    public void ProtocolViolation(string kind) => _violations.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void StreamEnded(string how) => _streams.Add(1, new KeyValuePair<string, object?>("end", how));
+
+    public void ConfigReloaded(bool applied) => _reloads.Add(1, new KeyValuePair<string, object?>("result", applied ? "applied" : "rejected"));
+
+    public void Dispose() => _meter.Dispose();
+}
