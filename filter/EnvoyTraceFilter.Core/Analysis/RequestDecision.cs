@@ -1,5 +1,6 @@
 using EnvoyTraceFilter.Core.Headers;
 using EnvoyTraceFilter.Core.Propagation;
+using EnvoyTraceFilter.Core.Sampling;
 
 namespace EnvoyTraceFilter.Core.Analysis;
 
@@ -13,5 +14,7 @@ public sealed class RequestDecision
 
     public required HeaderEdits Edits { get; init; }
 
-    public bool Sampled => Outgoing is { Sampled: true } or { Debug: true };
+    public required SamplingResult Sampling { get; init; }
+
+    public bool Sampled => Sampling.Sampled;
 }

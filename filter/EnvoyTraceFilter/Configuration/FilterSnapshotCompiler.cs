@@ -1,5 +1,6 @@
 using EnvoyTraceFilter.Core.Analysis;
 using EnvoyTraceFilter.Core.Propagation;
+using EnvoyTraceFilter.Core.Sampling;
 
 namespace EnvoyTraceFilter.Configuration;
 
@@ -36,6 +37,7 @@ public static class FilterSnapshotCompiler
         }
 
         var propagation = CompilePropagation(options.Propagation, errors);
+        var sampling = CompileSampling(options.Sampling, errors);
         if (errors.Count > start)
         {
             return null;
@@ -43,10 +45,24 @@ public static class FilterSnapshotCompiler
 
         return new FilterSnapshot
         {
-            Analyzer = new RequestAnalyzer(propagation!, ids ?? new RandomIdGenerator(TimeProvider.System), options.Propagation.DefaultSampled),
+            Analyzer = new RequestAnalyzer(propagation!, new Sampler(sampling!), ids ?? new RandomIdGenerator(TimeProvider.System)),
             FinishAfter = finishAfter,
             ErrorLogInterval = TimeSpan.FromSeconds(options.ExtProc.ErrorLogIntervalSeconds),
         };
+    }
+
+    private static SamplingOptions? CompileSampling(SamplingSection section, List<string> errors)
+    {
+        var start = errors.Count;
+        var options = new SamplingOptions
+        {
+            TrustIncoming = ParseEnum<TrustIncoming>(section.TrustIncoming, SamplingOptions.TrustIncomingKey, errors),
+            Strategy = ParseEnum<SamplingStrategy>(section.Strategy, SamplingOptions.StrategyKey, errors),
+            Ratio = section.Ratio,
+            RulesJson = section.RulesJson,
+        };
+        errors.AddRange(options.Validate());
+        return errors.Count > start ? null : options;
     }
 
     private static PropagationSettings? CompilePropagation(PropagationOptions options, List<string> errors)

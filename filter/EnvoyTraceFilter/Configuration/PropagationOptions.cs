@@ -10,7 +10,4 @@ public sealed class PropagationOptions
 
     /// <summary>"Hop" (mint this hop's span) or "TranslateOnly" (fill in missing formats only).</summary>
     public string Mode { get; set; } = "Hop";
-
-    /// <summary>Decision for requests that arrive with none (until a sampler is configured).</summary>
-    public bool DefaultSampled { get; set; } = true;
 }

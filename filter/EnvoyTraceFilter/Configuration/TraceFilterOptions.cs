@@ -23,4 +23,6 @@ public sealed class TraceFilterOptions
     public ExtProcOptions ExtProc { get; set; } = new();
 
     public PropagationOptions Propagation { get; set; } = new();
+
+    public SamplingSection Sampling { get; set; } = new();
 }
