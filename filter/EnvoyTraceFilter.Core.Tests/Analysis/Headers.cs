@@ -27,12 +27,12 @@ internal static class Headers
         var lines = new List<string>();
         for (var i = 0; i < edits.RemoveCount; i++)
         {
-            lines.Add("-" + KnownHeaders.Name(edits.Removed(i)));
+            lines.Add("-" + edits.Removed(i));
         }
 
         for (var i = 0; i < edits.SetCount; i++)
         {
-            lines.Add(KnownHeaders.Name(edits.SetHeader(i)) + ": " + Encoding.ASCII.GetString(edits.SetValue(i).Span));
+            lines.Add(edits.SetName(i) + ": " + Encoding.UTF8.GetString(edits.SetValue(i).Span));
         }
 
         return [.. lines];

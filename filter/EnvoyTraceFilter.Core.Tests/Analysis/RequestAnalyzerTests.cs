@@ -1,4 +1,6 @@
 using EnvoyTraceFilter.Core.Analysis;
+using EnvoyTraceFilter.Core.ClientIdentity;
+using EnvoyTraceFilter.Core.Naming;
 using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Core.Sampling;
 
@@ -13,6 +15,8 @@ public sealed class RequestAnalyzerTests
         IReadOnlyList<TraceFormat>? precedence = null, bool fixedSampled = true) =>
         new(new PropagationSettings(precedence, outputs, mode),
             new Sampler(new SamplingOptions { Strategy = fixedSampled ? SamplingStrategy.Always : SamplingStrategy.Never }),
+            new ClientAddressResolver(new ClientAddressOptions()),
+            new ServiceNamer([], "My application", null, 100),
             new FixedIdGenerator());
 
     [Fact]

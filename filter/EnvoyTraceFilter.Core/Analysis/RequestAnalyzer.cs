@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text;
+using EnvoyTraceFilter.Core.ClientIdentity;
 using EnvoyTraceFilter.Core.Headers;
+using EnvoyTraceFilter.Core.Naming;
 using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Core.Sampling;
 
@@ -11,15 +13,28 @@ namespace EnvoyTraceFilter.Core.Analysis;
 /// immutable settings (and the sampler's thread-safe reservoirs), so one instance serves every stream of a
 /// configuration version.
 /// </summary>
-public sealed class RequestAnalyzer(PropagationSettings propagation, Sampler sampler, IIdGenerator ids)
+public sealed class RequestAnalyzer(
+    PropagationSettings propagation,
+    Sampler sampler,
+    ClientAddressResolver clients,
+    ServiceNamer namer,
+    IIdGenerator ids,
+    AppHeaders? appHeaders = null)
 {
+    private readonly AppHeaders _appHeaders = appHeaders ?? AppHeaders.None;
+
     // Header values longer than this are decoded through a pooled buffer instead of the stack.
     private const int StackChars = 512;
 
     public PropagationSettings Propagation => propagation;
 
-    public RequestDecision Analyze(in HeaderSet headers, ISampledSpanMinter? minter = null)
+    /// <param name="headers">The request headers.</param>
+    /// <param name="sourceAddress">Envoy's source.address attribute ("ip:port"), empty when not sent.</param>
+    /// <param name="minter">Mints the span id of sampled requests when an exporter must own it.</param>
+    public RequestDecision Analyze(in HeaderSet headers, ReadOnlySpan<char> sourceAddress = default, ISampledSpanMinter? minter = null)
     {
+        var client = clients.Resolve(sourceAddress, headers.Get(KnownHeader.XForwardedFor), headers.Get(KnownHeader.XEnvoyExternalAddress));
+        var service = namer.Resolve(headers.Get(KnownHeader.Authority));
         var incoming = TraceContextExtractor.Extract(headers, propagation.Precedence);
         var context = incoming.Context;
         var translateOnly = propagation.Mode == PropagationMode.TranslateOnly;
@@ -46,7 +61,20 @@ public sealed class RequestAnalyzer(PropagationSettings propagation, Sampler sam
             TraceHeaderWriter.Write(outgoing.Value, headers, propagation.Outputs, TraceFormatSet.Empty, keepExtras, edits);
         }
 
-        return new RequestDecision { Incoming = incoming, Outgoing = outgoing, Edits = edits, Sampling = sampling };
+        if (_appHeaders.ClientAddress is { } clientHeader && client.Address is { } address)
+        {
+            edits.Set(clientHeader, address);
+        }
+
+        if (_appHeaders.ServiceName is { } serviceHeader)
+        {
+            edits.Set(serviceHeader, service.Name);
+        }
+
+        return new RequestDecision
+        {
+            Incoming = incoming, Outgoing = outgoing, Edits = edits, Sampling = sampling, Client = client, Service = service,
+        };
     }
 
     private SamplingResult Decide(in HeaderSet headers, in IncomingTrace incoming, TraceId traceId)

@@ -1,4 +1,6 @@
+using EnvoyTraceFilter.Core.ClientIdentity;
 using EnvoyTraceFilter.Core.Headers;
+using EnvoyTraceFilter.Core.Naming;
 using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Core.Sampling;
 
@@ -15,6 +17,10 @@ public sealed class RequestDecision
     public required HeaderEdits Edits { get; init; }
 
     public required SamplingResult Sampling { get; init; }
+
+    public required ClientAddress Client { get; init; }
+
+    public required ServiceNameResult Service { get; init; }
 
     public bool Sampled => Sampling.Sampled;
 }

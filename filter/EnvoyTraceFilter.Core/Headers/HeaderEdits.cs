@@ -1,18 +1,20 @@
+using System.Text;
+
 namespace EnvoyTraceFilter.Core.Headers;
 
 /// <summary>
 /// Header edits for one message: values written once into one buffer owned by this instance, handed to
 /// the protocol edge as slices (it wraps them without copying). Removals are applied before sets, which
-/// is also the order Envoy applies a HeaderMutation in.
+/// is also the order Envoy applies a HeaderMutation in. Names are lower-case.
 /// </summary>
 public sealed class HeaderEdits
 {
     private const int MaxSets = 16;
     private const int MaxRemoves = 8;
 
-    private readonly byte[] _buffer;
-    private readonly (KnownHeader Header, int Offset, int Length)[] _sets = new (KnownHeader, int, int)[MaxSets];
-    private readonly KnownHeader[] _removes = new KnownHeader[MaxRemoves];
+    private readonly (string Name, int Offset, int Length)[] _sets = new (string, int, int)[MaxSets];
+    private readonly string[] _removes = new string[MaxRemoves];
+    private byte[] _buffer;
     private int _used;
 
     public HeaderEdits(int capacity) => _buffer = new byte[capacity];
@@ -23,40 +25,62 @@ public sealed class HeaderEdits
 
     public bool IsEmpty => SetCount == 0 && RemoveCount == 0;
 
-    public KnownHeader SetHeader(int index) => _sets[index].Header;
+    public string SetName(int index) => _sets[index].Name;
 
     public ReadOnlyMemory<byte> SetValue(int index) => _buffer.AsMemory(_sets[index].Offset, _sets[index].Length);
 
-    public KnownHeader Removed(int index) => _removes[index];
+    public string Removed(int index) => _removes[index];
 
-    /// <summary>The free part of the buffer; write a value there, then call <see cref="Commit"/> with its length.</summary>
-    public Span<byte> Reserve() => _buffer.AsSpan(_used);
-
-    public void Commit(KnownHeader header, int length)
+    /// <summary>
+    /// The free part of the buffer, at least <paramref name="atLeast"/> bytes; write a value there, then call
+    /// <see cref="Commit"/> with its length. Growing is safe: values are kept as offsets until read.
+    /// </summary>
+    public Span<byte> Reserve(int atLeast = 128)
     {
-        _sets[SetCount++] = (header, _used, length);
+        if (_buffer.Length - _used < atLeast)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _used + atLeast));
+        }
+
+        return _buffer.AsSpan(_used);
+    }
+
+    public void Commit(KnownHeader header, int length) => Commit(KnownHeaders.Name(header), length);
+
+    public void Commit(string name, int length)
+    {
+        _sets[SetCount++] = (name, _used, length);
         _used += length;
     }
 
     public void Set(KnownHeader header, ReadOnlySpan<byte> value)
     {
-        value.CopyTo(Reserve());
+        value.CopyTo(Reserve(value.Length));
         Commit(header, value.Length);
     }
 
-    public void Remove(KnownHeader header) => _removes[RemoveCount++] = header;
+    /// <summary>Sets a configured (non-trace) header; the value is written as UTF-8.</summary>
+    public void Set(string name, string value)
+    {
+        var length = Encoding.UTF8.GetBytes(value, Reserve(Encoding.UTF8.GetMaxByteCount(value.Length)));
+        Commit(name, length);
+    }
 
-    /// <summary>The value set for <paramref name="header"/>, for tests and logs; null when not set.</summary>
-    public string? Find(KnownHeader header)
+    public void Remove(KnownHeader header) => _removes[RemoveCount++] = KnownHeaders.Name(header);
+
+    /// <summary>The value set for <paramref name="name"/>, for tests and logs; null when not set.</summary>
+    public string? Find(string name)
     {
         for (var i = 0; i < SetCount; i++)
         {
-            if (_sets[i].Header == header)
+            if (_sets[i].Name == name)
             {
-                return System.Text.Encoding.ASCII.GetString(SetValue(i).Span);
+                return Encoding.UTF8.GetString(SetValue(i).Span);
             }
         }
 
         return null;
     }
+
+    public string? Find(KnownHeader header) => Find(KnownHeaders.Name(header));
 }

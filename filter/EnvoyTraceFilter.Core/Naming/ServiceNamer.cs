@@ -28,10 +28,16 @@ public sealed class ServiceNamer
     /// <param name="maxDistinctNames">Cap on distinct host-derived names per process; 0 means the host is never used as a name.</param>
     /// <exception cref="ArgumentException">The configuration is invalid; the message lists every problem.</exception>
     public ServiceNamer(IReadOnlyList<NamingRule> rules, string fallbackName, string? tracingNameOverride, int maxDistinctNames)
+        : this(rules, fallbackName, tracingNameOverride, maxDistinctNames, [], throwOnError: true)
+    {
+    }
+
+    private ServiceNamer(IReadOnlyList<NamingRule> rules, string fallbackName, string? tracingNameOverride, int maxDistinctNames,
+        List<string> errors, bool throwOnError)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(fallbackName);
-        var errors = new List<string>();
+        var start = errors.Count;
 
         _patterns = new HostPattern[rules.Count];
         _names = new string?[rules.Count];
@@ -71,12 +77,21 @@ public sealed class ServiceNamer
             errors.Add($"Naming:MaxDistinctNames: {maxDistinctNames} is negative; use 0 to never name a service after its host.");
         }
 
-        if (errors.Count > 0)
+        if (throwOnError && errors.Count > start)
         {
             throw new ArgumentException(string.Join(" ", errors));
         }
 
-        _guard = new DistinctNameGuard(maxDistinctNames);
+        _guard = new DistinctNameGuard(Math.Max(0, maxDistinctNames));
+    }
+
+    /// <summary>Like the constructor, but adds every problem to <paramref name="errors"/> (one entry each) and returns null then.</summary>
+    public static ServiceNamer? TryCreate(IReadOnlyList<NamingRule> rules, string fallbackName, string? tracingNameOverride,
+        int maxDistinctNames, List<string> errors)
+    {
+        var start = errors.Count;
+        var namer = new ServiceNamer(rules, fallbackName, tracingNameOverride, maxDistinctNames, errors, throwOnError: false);
+        return errors.Count > start ? null : namer;
     }
 
     /// <summary>The name used when no rule applies (the override when set).</summary>

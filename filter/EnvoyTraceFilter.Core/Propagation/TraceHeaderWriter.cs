@@ -119,7 +119,7 @@ public static class TraceHeaderWriter
 
     private static void WriteXRay(in OutgoingTrace trace, ReadOnlySpan<byte> incomingXRay, HeaderEdits edits)
     {
-        var span = edits.Reserve();
+        var span = edits.Reserve(80 + incomingXRay.Length);
         "Root="u8.CopyTo(span);
         XRayTraceId.Write(trace.TraceId, span[5..]);
         var n = 5 + XRayTraceId.RootLength;

@@ -8,12 +8,20 @@ namespace EnvoyTraceFilter.Configuration;
 /// Turns options into a <see cref="FilterSnapshot"/>. Validation is compilation: every problem found on the
 /// way is added to the error list (key, problem, fix), and a snapshot is returned only when there was none.
 /// </summary>
-public static class FilterSnapshotCompiler
+public static partial class FilterSnapshotCompiler
 {
     private const string Root = TraceFilterOptions.SectionName;
 
-    public static FilterSnapshot? TryCompile(TraceFilterOptions options, List<string> errors, IIdGenerator? ids = null)
+    public const string TracingNameVariable = "AWS_XRAY_TRACING_NAME";
+
+    /// <param name="options">Bound options.</param>
+    /// <param name="errors">Receives every problem found.</param>
+    /// <param name="ids">Id source (tests inject a fixed one).</param>
+    /// <param name="environment">Environment lookup (tests inject one); defaults to the process environment.</param>
+    public static FilterSnapshot? TryCompile(TraceFilterOptions options, List<string> errors, IIdGenerator? ids = null,
+        Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         var start = errors.Count;
         if (options.Port is < 0 or > 65535)
         {
@@ -38,6 +46,15 @@ public static class FilterSnapshotCompiler
 
         var propagation = CompilePropagation(options.Propagation, errors);
         var sampling = CompileSampling(options.Sampling, errors);
+        var clients = CompileClientIdentity(options.ClientIdentity, errors);
+        var namer = CompileNaming(options.Naming, environment(TracingNameVariable), errors);
+        var clientHeader = HeaderName(options.ClientIdentity.Header, $"{Root}:ClientIdentity:Header", errors);
+        var serviceHeader = HeaderName(options.Naming.Header, $"{Root}:Naming:Header", errors);
+        if (clientHeader is not null && string.Equals(options.ClientIdentity.Mode, "XRay", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{Root}:ClientIdentity:Header cannot be used with ClientIdentity:Mode XRay, which records the raw, forgeable X-Forwarded-For; use Mode Trusted or remove the header.");
+        }
+
         if (errors.Count > start)
         {
             return null;
@@ -45,7 +62,8 @@ public static class FilterSnapshotCompiler
 
         return new FilterSnapshot
         {
-            Analyzer = new RequestAnalyzer(propagation!, new Sampler(sampling!), ids ?? new RandomIdGenerator(TimeProvider.System)),
+            Analyzer = new RequestAnalyzer(propagation!, new Sampler(sampling!), clients!, namer!,
+                ids ?? new RandomIdGenerator(TimeProvider.System), new AppHeaders(clientHeader, serviceHeader)),
             FinishAfter = finishAfter,
             ErrorLogInterval = TimeSpan.FromSeconds(options.ExtProc.ErrorLogIntervalSeconds),
         };

@@ -25,4 +25,8 @@ public sealed class TraceFilterOptions
     public PropagationOptions Propagation { get; set; } = new();
 
     public SamplingSection Sampling { get; set; } = new();
+
+    public ClientIdentitySection ClientIdentity { get; set; } = new();
+
+    public NamingSection Naming { get; set; } = new();
 }

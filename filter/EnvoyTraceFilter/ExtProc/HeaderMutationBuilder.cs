@@ -21,7 +21,7 @@ internal static class HeaderMutationBuilder
         var mutation = new HeaderMutation();
         for (var i = 0; i < edits.RemoveCount; i++)
         {
-            mutation.RemoveHeaders.Add(KnownHeaders.Name(edits.Removed(i)));
+            mutation.RemoveHeaders.Add(edits.Removed(i));
         }
 
         for (var i = 0; i < edits.SetCount; i++)
@@ -30,7 +30,7 @@ internal static class HeaderMutationBuilder
             {
                 Header = new HeaderValue
                 {
-                    Key = KnownHeaders.Name(edits.SetHeader(i)),
+                    Key = edits.SetName(i),
                     // The edits own their buffer and outlive the write, so wrapping without a copy is safe.
                     RawValue = UnsafeByteOperations.UnsafeWrap(edits.SetValue(i)),
                 },
