@@ -75,44 +75,6 @@ public sealed class XRaySegmentWriterTests
         Assert.Equal(204, doc.GetProperty("http").GetProperty("response").GetProperty("status").GetInt32());
     }
 
-    [Theory]
-    [InlineData(200, new string[0])]
-    [InlineData(301, new string[0])]
-    [InlineData(400, new[] { "error" })]
-    [InlineData(404, new[] { "error" })]
-    [InlineData(429, new[] { "error", "throttle" })]
-    [InlineData(499, new[] { "error" })]
-    [InlineData(500, new[] { "fault" })]
-    [InlineData(503, new[] { "fault" })]
-    public void Status_maps_to_error_throttle_fault(int status, string[] flags)
-    {
-        var doc = XRayDatagram.Write(_writer, XRaySpans.Minimal(status));
-
-        XRayDatagram.HasExactly(doc, [.. new[] { "name", "id", "trace_id", "start_time", "end_time", "http" }, .. flags]);
-        foreach (var flag in flags)
-        {
-            Assert.True(doc.GetProperty(flag).GetBoolean());
-        }
-
-        Assert.Equal(status, doc.GetProperty("http").GetProperty("response").GetProperty("status").GetInt32());
-        Assert.Equal(1700000000.000007m, doc.GetProperty("start_time").GetDecimal());
-        Assert.Equal(1700000001.500000m, doc.GetProperty("end_time").GetDecimal());
-    }
-
-    [Fact]
-    public void Incomplete_span_is_a_fault_with_the_reason_annotation_and_no_response()
-    {
-        var doc = XRayDatagram.Write(_writer, XRaySpans.Minimal(0, "stream_reset_before_response"));
-
-        XRayDatagram.HasExactly(doc, "name", "id", "trace_id", "start_time", "end_time", "http", "fault", "annotations");
-        Assert.True(doc.GetProperty("fault").GetBoolean());
-        XRayDatagram.HasExactly(doc.GetProperty("http"), "request");
-        XRayDatagram.HasExactly(doc.GetProperty("http").GetProperty("request"), "method", "url");
-        XRayDatagram.HasExactly(doc.GetProperty("annotations"), "incomplete_reason");
-        Assert.Equal("stream_reset_before_response",
-            doc.GetProperty("annotations").GetProperty("incomplete_reason").GetString());
-    }
-
     [Fact]
     public void Times_are_exact_decimal_text_and_end_never_precedes_start()
     {
@@ -143,53 +105,6 @@ public sealed class XRaySegmentWriterTests
         var doc = XRayDatagram.Write(_writer, XRaySpans.Minimal(userAgent: "a\ud800b"));
 
         Assert.Equal("a\ufffdb", doc.GetProperty("http").GetProperty("request").GetProperty("user_agent").GetString());
-    }
-
-    [Fact]
-    public void Oversized_user_agent_drops_optional_parts_but_keeps_the_segment()
-    {
-        var span = XRaySpans.Minimal(0, "reset", [new("route", "/cart")], userAgent: new string('u', 70_000));
-
-        Assert.Equal(XRayWriteResult.WrittenWithoutOptional, _writer.Write(span, out var datagram));
-
-        Assert.True(datagram.Length <= XRaySegmentWriter.DefaultMaxDatagramBytes);
-        var doc = XRayDatagram.Parse(datagram);
-        XRayDatagram.HasExactly(doc.GetProperty("http").GetProperty("request"), "method", "url");
-        XRayDatagram.HasExactly(doc.GetProperty("annotations"), "incomplete_reason");
-        Assert.Equal("reset", doc.GetProperty("annotations").GetProperty("incomplete_reason").GetString());
-        Assert.True(doc.GetProperty("fault").GetBoolean());
-    }
-
-    [Fact]
-    public void Document_too_large_without_optional_parts_is_refused_whole()
-    {
-        var span = new SpanRecord
-        {
-            TraceId = XRaySpans.TraceId, SpanId = new SpanId(1), Name = "n", StartUnixMicros = 1,
-            Method = "GET", Url = "http://a/" + new string('p', 70_000),
-        };
-
-        Assert.Equal(XRayWriteResult.TooLarge, _writer.Write(span, out var datagram));
-        Assert.True(datagram.IsEmpty);
-
-        // The writer is reusable after an oversized span.
-        Assert.Equal(XRayWriteResult.Written, _writer.Write(XRaySpans.Get200(), out var next));
-        Assert.Equal("shop.example.com", XRayDatagram.Parse(next).GetProperty("name").GetString());
-    }
-
-    [Fact]
-    public void Cap_counts_the_whole_datagram_including_header()
-    {
-        _writer.Write(XRaySpans.Minimal(), out var full);
-        var exact = new XRaySegmentWriter(maxDatagramBytes: full.Length);
-        var oneShort = new XRaySegmentWriter(maxDatagramBytes: full.Length - 1);
-
-        Assert.Equal(XRayWriteResult.Written, exact.Write(XRaySpans.Minimal(), out var datagram));
-        Assert.Equal(full.Length, datagram.Length);
-        Assert.Equal(XRayWriteResult.TooLarge, oneShort.Write(XRaySpans.Minimal(), out _));
-        Assert.Equal(XRayWriteResult.WrittenWithoutOptional,
-            exact.Write(XRaySpans.Minimal(userAgent: "ua", tags: [new("k", "v")]), out datagram));
-        Assert.Equal(full.Length, datagram.Length);
     }
 
     [Theory]

@@ -105,7 +105,7 @@ internal sealed class XRayAnnotationWriter
 
     private void Add(Utf8JsonWriter json, JsonEncodedText key, string value)
     {
-        json.WriteString(key, XRaySegmentWriter.Truncate(value, MaxValueLength));
+        json.WriteString(key, XRayJsonValues.Truncate(value, MaxValueLength));
         _written[_count++] = key;
     }
 }

@@ -1,8 +1,6 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Core.Spans;
 
 namespace EnvoyTraceFilter.Core.XRay;
@@ -87,18 +85,6 @@ public sealed class XRaySegmentWriter
         return result;
     }
 
-    /// <summary>Cuts to at most <paramref name="max"/> chars without splitting a surrogate pair.</summary>
-    internal static ReadOnlySpan<char> Truncate(string value, int max)
-    {
-        if (value.Length <= max)
-        {
-            return value;
-        }
-
-        var cut = char.IsHighSurrogate(value[max - 1]) ? max - 1 : max;
-        return value.AsSpan(0, cut);
-    }
-
     private void WriteDatagram(SpanRecord span, bool includeOptional)
     {
         _buffer.ResetWrittenCount();
@@ -106,19 +92,19 @@ public sealed class XRaySegmentWriter
         _json.Reset(_buffer);
 
         _json.WriteStartObject();
-        _json.WriteString(XRayJsonNames.Name, Truncate(span.Name.Trim(), MaxNameLength));
-        WriteSpanId(XRayJsonNames.Id, span.SpanId);
+        _json.WriteString(XRayJsonNames.Name, XRayJsonValues.Truncate(span.Name.Trim(), MaxNameLength));
+        XRayJsonValues.WriteSpanId(_json, XRayJsonNames.Id, span.SpanId);
         Span<byte> traceId = stackalloc byte[XRayTraceIds.Length];
         XRayTraceIds.Write(span.TraceId, traceId);
         _json.WriteString(XRayJsonNames.TraceId, traceId);
         if (span.ParentSpanId.IsValid)
         {
-            WriteSpanId(XRayJsonNames.ParentId, span.ParentSpanId);
+            XRayJsonValues.WriteSpanId(_json, XRayJsonNames.ParentId, span.ParentSpanId);
         }
 
-        WriteEpochSeconds(XRayJsonNames.StartTime, span.StartUnixMicros);
+        XRayJsonValues.WriteEpochSeconds(_json, XRayJsonNames.StartTime, span.StartUnixMicros);
         // A segment must not end before it starts; an unset end (0) means "ended when it started".
-        WriteEpochSeconds(XRayJsonNames.EndTime, Math.Max(span.EndUnixMicros, span.StartUnixMicros));
+        XRayJsonValues.WriteEpochSeconds(_json, XRayJsonNames.EndTime, Math.Max(span.EndUnixMicros, span.StartUnixMicros));
         WriteHttp(span, includeOptional);
         WriteOutcome(span);
         _annotations.Write(_json, span.IncompleteReason, includeOptional ? span.Tags : null);
@@ -184,23 +170,5 @@ public sealed class XRaySegmentWriter
         {
             _json.WriteBoolean(XRayJsonNames.Fault, true);
         }
-    }
-
-    private void WriteSpanId(JsonEncodedText name, SpanId id)
-    {
-        Span<byte> hex = stackalloc byte[SpanId.HexLength];
-        id.WriteHex(hex);
-        _json.WriteString(name, hex);
-    }
-
-    /// <summary>Epoch seconds with exactly six decimals, from integer microseconds: no float rounding.</summary>
-    private void WriteEpochSeconds(JsonEncodedText name, long micros)
-    {
-        Span<byte> text = stackalloc byte[32];
-        (micros / 1_000_000).TryFormat(text, out var whole, default, CultureInfo.InvariantCulture);
-        text[whole++] = (byte)'.';
-        (micros % 1_000_000).TryFormat(text[whole..], out var fraction, "D6", CultureInfo.InvariantCulture);
-        _json.WritePropertyName(name);
-        _json.WriteRawValue(text[..(whole + fraction)], skipInputValidation: true);
     }
 }

@@ -1,7 +1,5 @@
-using System.Net.Sockets;
 using System.Threading.Channels;
 using EnvoyTraceFilter.Core.Spans;
-using EnvoyTraceFilter.Core.XRay;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,10 +17,9 @@ public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable
     private readonly XRayExporterOptions _options;
     private readonly XRayExporterMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
     private readonly IXRayEmitter _emitter;
     private readonly Channel<SpanRecord> _queue;
-    private readonly XRaySegmentWriter _writer;
+    private readonly XRaySegmentSender _sender;
     private readonly XRayExporterLimiters _limits;
     private readonly long[] _counts = new long[Enum.GetValues<XRayExportResult>().Length];
     // Never given a timer, so it needs no disposal; disposing it could race the loop reading its token.
@@ -42,16 +39,15 @@ public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable
         _options = options;
         _metrics = metrics;
         _logger = logger;
-        _time = timeProvider;
         _emitter = emitter ?? new XRayUdpEmitter(
             options.ResolveDaemonAddress(Environment.GetEnvironmentVariable), options, timeProvider, logger);
-        _writer = new XRaySegmentWriter(options.MaxDatagramBytes);
         _limits = new XRayExporterLimiters(timeProvider, options.LogInterval);
+        _sender = new XRaySegmentSender(options, _emitter, timeProvider, logger, _limits);
         _queue = Channel.CreateBounded<SpanRecord>(new BoundedChannelOptions(options.QueueCapacity)
         {
             // Wait + TryWrite = refuse when full without blocking; the loop's continuations never run on the caller.
             FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = false,
+            SingleReader = false, // StopAsync drains leftovers while the loop may still be reading.
             SingleWriter = false,
             AllowSynchronousContinuations = false,
         });
@@ -168,7 +164,9 @@ public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable
             {
                 while (!abort.IsCancellationRequested && _queue.Reader.TryRead(out var span))
                 {
-                    await ProcessAsync(span, abort).ConfigureAwait(false);
+                    var result = await _sender.SendAsync(span, abort).ConfigureAwait(false);
+                    Record(result);
+                    Processed?.Invoke(result);
                 }
             }
         }
@@ -176,72 +174,6 @@ public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable
         {
             // Shutdown deadline passed; StopAsync counts what is left.
         }
-    }
-
-    private async ValueTask ProcessAsync(SpanRecord span, CancellationToken abort)
-    {
-        XRayExportResult result;
-        try
-        {
-            await _emitter.RefreshAsync(abort).ConfigureAwait(false);
-            result = Export(span);
-        }
-        catch (OperationCanceledException) when (abort.IsCancellationRequested)
-        {
-            result = XRayExportResult.DroppedShutdown;
-        }
-        catch (SocketException ex)
-        {
-            result = XRayExportResult.Failed;
-            _emitter.OnSendFailed();
-            if (_limits.SendFailed.TryAcquire(out var suppressed))
-            {
-                XRayExporterLog.SendFailed(_logger, _emitter.Describe(), suppressed, ex);
-            }
-        }
-        catch (Exception ex)
-        {
-            result = XRayExportResult.Failed;
-            if (_limits.Unexpected.TryAcquire(out var suppressed))
-            {
-                XRayExporterLog.UnexpectedFailure(_logger, suppressed, ex);
-            }
-        }
-
-        Record(result);
-        Processed?.Invoke(result);
-    }
-
-    private XRayExportResult Export(SpanRecord span)
-    {
-        if (_options.TraceIdPolicy == XRayTraceIdPolicy.Drop &&
-            !XRayTraceIds.IsXRayCompatible(span.TraceId, _time.GetUtcNow().ToUnixTimeSeconds()))
-        {
-            if (_limits.IncompatibleId.TryAcquire(out var suppressed))
-            {
-                XRayExporterLog.IncompatibleTraceId(_logger, span.TraceId.ToString(), XRayTraceIds.EpochSeconds(span.TraceId), suppressed);
-            }
-
-            return XRayExportResult.DroppedIncompatibleId;
-        }
-
-        var written = _writer.Write(span, out var datagram);
-        if (!_limits.ShouldSend(written, span, _logger, _options.MaxDatagramBytes, out var dropResult))
-        {
-            return dropResult;
-        }
-
-        if (_emitter.TrySend(datagram.Span))
-        {
-            return XRayExportResult.Exported;
-        }
-
-        if (_limits.NoAddress.TryAcquire(out var held))
-        {
-            XRayExporterLog.NoDaemonAddress(_logger, _emitter.Describe(), held);
-        }
-
-        return XRayExportResult.Failed;
     }
 
     private void Record(XRayExportResult result)
