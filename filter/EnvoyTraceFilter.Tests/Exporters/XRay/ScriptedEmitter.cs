@@ -1,0 +1,45 @@
+using EnvoyTraceFilter.Exporters.XRay;
+
+namespace EnvoyTraceFilter.Tests.Exporters.XRay;
+
+/// <summary>An emitter a test can make throw or hold inside a send.</summary>
+internal sealed class ScriptedEmitter : IXRayEmitter
+{
+    public Exception? Throw { get; set; }
+
+    public bool Block { get; init; }
+
+    public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ManualResetEventSlim Release { get; } = new();
+
+    public int Sent { get; private set; }
+
+    public int SendFailures { get; private set; }
+
+    public string Describe() => "scripted";
+
+    public ValueTask RefreshAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public bool TrySend(ReadOnlySpan<byte> datagram)
+    {
+        if (Block)
+        {
+            Entered.TrySetResult();
+            // Bounded so a broken test cannot hang the run.
+            Assert.True(Release.Wait(TimeSpan.FromSeconds(30)));
+        }
+
+        if (Throw is { } exception)
+        {
+            throw exception;
+        }
+
+        Sent++;
+        return true;
+    }
+
+    public void OnSendFailed() => SendFailures++;
+
+    public void Dispose() => Release.Dispose();
+}

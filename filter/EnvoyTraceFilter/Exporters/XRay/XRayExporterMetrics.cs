@@ -1,0 +1,41 @@
+using System.Diagnostics.Metrics;
+
+namespace EnvoyTraceFilter.Exporters.XRay;
+
+/// <summary>
+/// The X-Ray exporter's counters on the shared "EnvoyTraceFilter" meter: <c>tracefilter.export.spans</c>
+/// tagged exporter=xray and result=exported|dropped_queue_full|failed|dropped_incompatible_id|
+/// dropped_too_large|dropped_invalid|dropped_shutdown.
+/// </summary>
+public sealed class XRayExporterMetrics
+{
+    public const string MeterName = "EnvoyTraceFilter";
+    public const string SpansInstrumentName = "tracefilter.export.spans";
+
+    private static readonly KeyValuePair<string, object?> ExporterTag = new("exporter", "xray");
+
+    // Boxed once so recording a span allocates nothing.
+    private static readonly KeyValuePair<string, object?>[] ResultTags =
+    [
+        new("result", "exported"),
+        new("result", "dropped_queue_full"),
+        new("result", "failed"),
+        new("result", "dropped_incompatible_id"),
+        new("result", "dropped_too_large"),
+        new("result", "dropped_invalid"),
+        new("result", "dropped_shutdown"),
+    ];
+
+    private readonly Counter<long> _spans;
+
+    public XRayExporterMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _spans = meter.CreateCounter<long>(SpansInstrumentName, "{span}", "Spans handed to an exporter, by outcome.");
+    }
+
+    internal static string ResultTag(XRayExportResult result) => (string)ResultTags[(int)result].Value!;
+
+    internal void Record(XRayExportResult result) => _spans.Add(1, ExporterTag, ResultTags[(int)result]);
+}
