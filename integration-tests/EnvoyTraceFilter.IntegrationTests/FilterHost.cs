@@ -54,7 +54,7 @@ public sealed class FilterHost : IAsyncDisposable
         GrpcChannel channel;
         if (overSocket)
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
             channel = GrpcChannel.ForAddress(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         }
         else

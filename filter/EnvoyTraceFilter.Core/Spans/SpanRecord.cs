@@ -33,6 +33,9 @@ public sealed class SpanRecord
     /// <summary>scheme://authority/path as the client asked for it.</summary>
     public required string Url { get; init; }
 
+    /// <summary>The request's :path (with query), for the http.path tag.</summary>
+    public string Path { get; init; } = "";
+
     public string? ClientIp { get; init; }
 
     /// <summary>True only when <see cref="ClientIp"/> really came from X-Forwarded-For.</summary>

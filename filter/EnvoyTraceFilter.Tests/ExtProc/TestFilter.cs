@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using EnvoyTraceFilter.Configuration;
 using EnvoyTraceFilter.Core.Propagation;
+using EnvoyTraceFilter.Exporters;
 using EnvoyTraceFilter.ExtProc;
 using EnvoyTraceFilter.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,11 +16,14 @@ internal static class TestFilter
         var options = new TraceFilterOptions();
         configure?.Invoke(options);
         var errors = new List<string>();
-        return FilterSnapshotCompiler.TryCompile(options, errors, ids) ?? throw new InvalidOperationException(string.Join(" ", errors));
+        return FilterSnapshotCompiler.TryCompile(options, errors, ids, _ => null) ?? throw new InvalidOperationException(string.Join(" ", errors));
     }
 
-    public static ProcessingStream Stream(FilterSnapshot snapshot) =>
-        new(snapshot, Metrics(), NullLogger.Instance, new ErrorLogLimiter(TimeProvider.System));
+    public static ProcessingStream Stream(FilterSnapshot snapshot, SpanSink? sink = null) =>
+        new(snapshot, Services(sink ?? new SpanSink(null, null, null)));
+
+    public static StreamServices Services(SpanSink sink) =>
+        new(Metrics(), new ErrorLogLimiter(TimeProvider.System), sink, TimeProvider.System, NullLogger<StreamServices>.Instance);
 
     public static FilterMetrics Metrics() => new(new TestMeterFactory());
 

@@ -13,4 +13,7 @@ public sealed class FilterSnapshot
     public required FinishStreamAfter FinishAfter { get; init; }
 
     public required TimeSpan ErrorLogInterval { get; init; }
+
+    /// <summary>Literal tags added to every exported span (TraceFilter:SpanTags).</summary>
+    public required IReadOnlyList<KeyValuePair<string, string>> SpanTags { get; init; }
 }

@@ -66,6 +66,7 @@ public static partial class FilterSnapshotCompiler
                 ids ?? new RandomIdGenerator(TimeProvider.System), new AppHeaders(clientHeader, serviceHeader)),
             FinishAfter = finishAfter,
             ErrorLogInterval = TimeSpan.FromSeconds(options.ExtProc.ErrorLogIntervalSeconds),
+            SpanTags = [.. options.SpanTags.OrderBy(t => t.Key, StringComparer.Ordinal)],
         };
     }
 

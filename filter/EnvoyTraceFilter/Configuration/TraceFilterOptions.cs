@@ -29,4 +29,7 @@ public sealed class TraceFilterOptions
     public ClientIdentitySection ClientIdentity { get; set; } = new();
 
     public NamingSection Naming { get; set; } = new();
+
+    /// <summary>Literal tags added to every exported span (Zipkin tags, X-Ray annotations), e.g. SpanTags:env=prod.</summary>
+    public Dictionary<string, string> SpanTags { get; set; } = [];
 }

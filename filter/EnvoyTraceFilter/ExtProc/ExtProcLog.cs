@@ -15,8 +15,9 @@ internal static partial class ExtProcLog
     public static partial void StreamFault(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 10, EventName = "RequestDecided", Level = LogLevel.Debug,
-        Message = "{Authority}{Path}: trace {TraceId} span {SpanId} parent {ParentSpanId} sampled {Sampled}; edits {Edits}")]
-    public static partial void RequestDecided(ILogger logger, string authority, string path, string traceId, string spanId, string parentSpanId, bool sampled, int edits);
+        Message = "{Authority}{Path}: trace {TraceId} span {SpanId} parent {ParentSpanId} sampled {Sampled} service {ServiceName} client_ip {ClientIp} x_forwarded_for {XForwardedFor}")]
+    public static partial void RequestDecided(ILogger logger, string authority, string path, string traceId, string spanId, string parentSpanId,
+        bool sampled, string serviceName, string clientIp, bool xForwardedFor);
 
     [LoggerMessage(EventId = 11, EventName = "BodyModesDetected", Level = LogLevel.Information,
         Message = "Envoy announced body processing (protocol_config); this stream is not ended early after the headers.")]

@@ -1,6 +1,5 @@
 using Envoy.Service.ExtProc.V3;
 using EnvoyTraceFilter.Configuration;
-using EnvoyTraceFilter.Telemetry;
 using Grpc.Core;
 
 namespace EnvoyTraceFilter.ExtProc;
@@ -13,15 +12,16 @@ namespace EnvoyTraceFilter.ExtProc;
 /// </summary>
 internal sealed class ExternalProcessorService(
     FilterSnapshotProvider snapshots,
-    FilterMetrics metrics,
-    ErrorLogLimiter limiter,
-    ILogger<ExternalProcessorService> logger) : ExternalProcessor.ExternalProcessorBase
+    StreamServices services) : ExternalProcessor.ExternalProcessorBase
 {
     public override async Task Process(IAsyncStreamReader<ProcessingRequest> requestStream,
         IServerStreamWriter<ProcessingResponse> responseStream, ServerCallContext context)
     {
         var snapshot = snapshots.Current;
-        var stream = new ProcessingStream(snapshot, metrics, logger, limiter);
+        var stream = new ProcessingStream(snapshot, services);
+        var metrics = services.Metrics;
+        var limiter = services.Limiter;
+        var logger = services.Logger;
         var end = "client_closed";
         try
         {
@@ -62,6 +62,7 @@ internal sealed class ExternalProcessorService(
         }
         finally
         {
+            stream.End(end);
             metrics.StreamEnded(end);
         }
     }

@@ -1,10 +1,10 @@
-using System.Text;
+using System.Diagnostics;
 using Envoy.Service.ExtProc.V3;
 using EnvoyTraceFilter.Configuration;
 using EnvoyTraceFilter.Core.Analysis;
 using EnvoyTraceFilter.Core.Headers;
 using EnvoyTraceFilter.Core.Propagation;
-using EnvoyTraceFilter.Telemetry;
+using EnvoyTraceFilter.Core.Spans;
 using BodyMode = Envoy.Extensions.Filters.Http.ExtProc.V3.ProcessingMode.Types.BodySendMode;
 
 namespace EnvoyTraceFilter.ExtProc;
@@ -12,12 +12,19 @@ namespace EnvoyTraceFilter.ExtProc;
 /// <summary>
 /// State of one ext_proc stream (= one HTTP request). Answers every message with the matching arm exactly
 /// once; an exception inside a handler becomes an empty answer of that arm, so the request passes unmodified.
+/// The span of a sampled request starts at its request headers and is handed to the exporters once: at the
+/// response headers, or when the stream ends without them (then marked incomplete with the reason).
 /// </summary>
-internal sealed class ProcessingStream(FilterSnapshot snapshot, FilterMetrics metrics, ILogger logger, ErrorLogLimiter limiter)
+internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices services) : ISampledSpanMinter
 {
+    private static readonly RandomIdGenerator FallbackIds = new(TimeProvider.System);
+
     private bool _requestHeadersSeen;
     private bool _responseHeadersSeen;
     private bool _bodyModes;
+    private DateTimeOffset _start;
+    private SpanRecord? _span;
+    private Activity? _activity;
 
     /// <summary>True once no further message can come for this stream: the caller should end the call now.</summary>
     public bool Finished { get; private set; }
@@ -32,7 +39,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, FilterMetrics me
             && (config.RequestBodyMode != BodyMode.None || config.ResponseBodyMode != BodyMode.None))
         {
             _bodyModes = true;
-            ExtProcLog.BodyModesDetected(logger);
+            ExtProcLog.BodyModesDetected(services.Logger);
         }
 
         switch (request.RequestCase)
@@ -45,7 +52,13 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, FilterMetrics me
 
                 _requestHeadersSeen = true;
                 var requestAnswer = Guard("request_headers", request, OnRequestHeaders, static () => new() { RequestHeaders = new HeadersResponse() });
-                Finished = snapshot.FinishAfter == FinishStreamAfter.RequestHeaders && !_bodyModes;
+                if (snapshot.FinishAfter == FinishStreamAfter.RequestHeaders && !_bodyModes)
+                {
+                    // Envoy will send no response_headers: the span ends here, without a status.
+                    Finished = true;
+                    CompleteSpan(incompleteReason: null);
+                }
+
                 return requestAnswer;
 
             case ProcessingRequest.RequestOneofCase.ResponseHeaders:
@@ -73,19 +86,40 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, FilterMetrics me
         }
     }
 
+    /// <summary>Called once when the call ends; a span still open is exported as incomplete with <paramref name="how"/>.</summary>
+    public void End(string how)
+    {
+        if (_span is not null)
+        {
+            CompleteSpan(incompleteReason: how);
+        }
+    }
+
+    SpanId ISampledSpanMinter.Mint(TraceId traceId, SpanId parentSpanId, bool debug)
+    {
+        _activity = services.Sink.StartHop(traceId, parentSpanId, _start.UtcDateTime);
+        return _activity is null ? FallbackIds.NewSpanId() : Exporters.Zipkin.HopActivitySource.SpanIdOf(_activity);
+    }
+
     private ProcessingResponse OnRequestHeaders(ProcessingRequest request)
     {
         var headers = HeaderMapReader.Read(request.RequestHeaders.Headers);
-        var decision = snapshot.Analyzer.Analyze(headers);
+        var attributes = RequestAttributes.Read(request);
+        _start = attributes.RequestTime ?? services.Time.GetUtcNow();
+        var hop = snapshot.Analyzer.Propagation.Mode == PropagationMode.Hop;
+        var decision = snapshot.Analyzer.Analyze(headers, attributes.SourceAddress, hop && services.Sink.NeedsActivity ? this : null);
         Decision = decision;
-        CountRejects(decision.Incoming);
-        metrics.RequestProcessed(decision.Sampled);
+        RequestMetrics.Record(services.Metrics, decision);
 
-        if (logger.IsEnabled(LogLevel.Debug) && decision.Outgoing is { } o)
+        // Translate-only mode is not a hop: the span belongs to whoever minted the incoming id.
+        if (decision.Sampled && hop && services.Sink.Enabled && decision.Outgoing is { } outgoing)
         {
-            ExtProcLog.RequestDecided(logger, Ascii(headers, KnownHeader.Authority), Ascii(headers, KnownHeader.Path),
-                o.TraceId.ToString(), o.SpanId.ToString(), o.ParentSpanId.IsValid ? o.ParentSpanId.ToString() : "-", decision.Sampled,
-                decision.Edits.SetCount + decision.Edits.RemoveCount);
+            _span = SpanFactory.Create(headers, decision, outgoing, _start, snapshot.SpanTags);
+        }
+
+        if (services.Logger.IsEnabled(LogLevel.Debug))
+        {
+            RequestMetrics.LogDecision(services.Logger, headers, decision);
         }
 
         var common = new CommonResponse();
@@ -100,29 +134,39 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, FilterMetrics me
     private ProcessingResponse OnResponseHeaders(ProcessingRequest request)
     {
         var headers = HeaderMapReader.Read(request.ResponseHeaders.Headers);
-        if (System.Buffers.Text.Utf8Parser.TryParse(headers.Get(KnownHeader.Status), out int status, out var used)
-            && used == headers.Get(KnownHeader.Status).Length)
+        var status = headers.Get(KnownHeader.Status);
+        if (System.Buffers.Text.Utf8Parser.TryParse(status, out int code, out var used) && used == status.Length)
         {
-            ResponseStatus = status;
+            ResponseStatus = code;
+        }
+
+        if (_span is not null)
+        {
+            _span.Status = ResponseStatus;
+            var length = headers.Get(KnownHeader.ContentLength);
+            if (System.Buffers.Text.Utf8Parser.TryParse(length, out long bytes, out var read) && read == length.Length && bytes >= 0)
+            {
+                _span.ResponseContentLength = bytes;
+            }
+
+            CompleteSpan(incompleteReason: null);
         }
 
         return new ProcessingResponse { ResponseHeaders = new HeadersResponse() };
     }
 
-    private void CountRejects(in IncomingTrace incoming)
+    private void CompleteSpan(string? incompleteReason)
     {
-        if (!incoming.Rejects.Any)
+        var span = _span;
+        _span = null;
+        if (span is null)
         {
             return;
         }
 
-        for (var format = TraceFormat.B3Single; format <= TraceFormat.CloudTrace; format++)
-        {
-            if (incoming.Rejects[format] is var reason and not RejectReason.None)
-            {
-                metrics.HeaderRejected(format, reason);
-            }
-        }
+        span.EndUnixMicros = SpanFactory.ToUnixMicros(services.Time.GetUtcNow());
+        span.IncompleteReason = incompleteReason;
+        services.Sink.Export(span, _activity);
     }
 
     private ProcessingResponse Guard(string phase, ProcessingRequest request, Func<ProcessingRequest, ProcessingResponse> handler, Func<ProcessingResponse> passThrough)
@@ -133,15 +177,13 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, FilterMetrics me
         }
         catch (Exception e)
         {
-            metrics.HandlerError(phase);
-            if (limiter.ShouldLog(ErrorKind.HandlerException, snapshot.ErrorLogInterval))
+            services.Metrics.HandlerError(phase);
+            if (services.Limiter.ShouldLog(ErrorKind.HandlerException, snapshot.ErrorLogInterval))
             {
-                ExtProcLog.HandlerException(logger, phase, e);
+                ExtProcLog.HandlerException(services.Logger, phase, e);
             }
 
             return passThrough();
         }
     }
-
-    private static string Ascii(in HeaderSet headers, KnownHeader header) => Encoding.ASCII.GetString(headers.Get(header));
 }

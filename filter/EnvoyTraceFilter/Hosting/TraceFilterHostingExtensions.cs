@@ -1,5 +1,9 @@
 using System.Net;
 using EnvoyTraceFilter.Configuration;
+using System.Diagnostics.Metrics;
+using EnvoyTraceFilter.Exporters;
+using EnvoyTraceFilter.Exporters.XRay;
+using EnvoyTraceFilter.Exporters.Zipkin;
 using EnvoyTraceFilter.ExtProc;
 using EnvoyTraceFilter.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -21,6 +25,8 @@ public static class TraceFilterHostingExtensions
         services.AddSingleton<FilterMetrics>();
         services.AddSingleton<ErrorLogLimiter>();
         services.AddSingleton<FilterSnapshotProvider>();
+        services.AddSingleton<StreamServices>();
+        AddExporters(builder);
 
         services.AddGrpc(o => o.EnableDetailedErrors = false);
         services.AddGrpcHealthChecks().AddCheck("trace-filter", () => HealthCheckResult.Healthy());
@@ -48,6 +54,29 @@ public static class TraceFilterHostingExtensions
         return builder;
     }
 
+    private static void AddExporters(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddXRayExporter(builder.Configuration);
+        services.AddOptions<ZipkinOptions>()
+            .Bind(builder.Configuration.GetSection(ZipkinOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ZipkinOptions>, ZipkinOptionsValidator>();
+        services.AddSingleton<HopActivitySource>();
+        services.AddSingleton(sp =>
+        {
+            var naming = sp.GetRequiredService<IOptions<TraceFilterOptions>>().Value.Naming;
+            // One exporter per service name: the naming guard's host names, plus fixed names and the fallback.
+            var names = Math.Max(0, naming.MaxDistinctNames) + naming.Rules.Length + 1;
+            return new ZipkinSpanExporter(sp.GetRequiredService<IOptions<ZipkinOptions>>(), sp.GetRequiredService<IMeterFactory>(), names);
+        });
+        services.AddHostedService(sp => sp.GetRequiredService<ZipkinSpanExporter>());
+        services.AddSingleton(sp => new SpanSink(
+            sp.GetRequiredService<IOptions<XRayExporterOptions>>().Value.Enabled ? sp.GetRequiredService<XRayExporter>() : null,
+            sp.GetRequiredService<IOptions<ZipkinOptions>>().Value.Enabled ? sp.GetRequiredService<ZipkinSpanExporter>() : null,
+            sp.GetRequiredService<HopActivitySource>()));
+    }
+
     public static WebApplication MapTraceFilter(this WebApplication app)
     {
         app.MapGrpcService<ExternalProcessorService>();
@@ -57,6 +86,15 @@ public static class TraceFilterHostingExtensions
         return app;
     }
 
+    /// <summary>Every validation message in a startup failure (one options type, or several in an AggregateException).</summary>
+    public static IReadOnlyList<string> ConfigurationFailures(Exception e) => e switch
+    {
+        OptionsValidationException single => [.. single.Failures],
+        AggregateException many when many.InnerExceptions.All(i => i is OptionsValidationException) =>
+            [.. many.InnerExceptions.Cast<OptionsValidationException>().SelectMany(i => i.Failures)],
+        _ => [],
+    };
+
     /// <summary>Runs the host; a configuration error prints every problem and exits with code 2.</summary>
     public static async Task<int> RunTraceFilterAsync(this WebApplication app)
     {
@@ -65,10 +103,10 @@ public static class TraceFilterHostingExtensions
             await app.RunAsync().ConfigureAwait(false);
             return 0;
         }
-        catch (OptionsValidationException e)
+        catch (Exception e) when (ConfigurationFailures(e) is { Count: > 0 } failures)
         {
             await Console.Error.WriteLineAsync("EnvoyTraceFilter: invalid configuration:").ConfigureAwait(false);
-            foreach (var failure in e.Failures)
+            foreach (var failure in failures)
             {
                 await Console.Error.WriteLineAsync("  " + failure).ConfigureAwait(false);
             }

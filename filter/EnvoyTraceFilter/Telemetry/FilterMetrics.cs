@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using EnvoyTraceFilter.Core.ClientIdentity;
+using EnvoyTraceFilter.Core.Naming;
 using EnvoyTraceFilter.Core.Propagation;
 
 namespace EnvoyTraceFilter.Telemetry;
@@ -7,7 +9,7 @@ namespace EnvoyTraceFilter.Telemetry;
 /// The filter's counters, on the Meter "EnvoyTraceFilter" (read with dotnet-counters or any OpenTelemetry
 /// metrics exporter). Tag values are fixed enum names, so cardinality is bounded.
 /// </summary>
-public sealed class FilterMetrics : IDisposable
+public sealed class FilterMetrics
 {
     public const string MeterName = "EnvoyTraceFilter";
 
@@ -21,6 +23,9 @@ public sealed class FilterMetrics : IDisposable
     private readonly Counter<long> _violations;
     private readonly Counter<long> _streams;
     private readonly Counter<long> _reloads;
+    private readonly Counter<long> _fallbacks;
+    private readonly Counter<long> _xffRejected;
+    private readonly Counter<long> _ignoredSampling;
 
     public FilterMetrics(IMeterFactory meterFactory)
     {
@@ -31,6 +36,9 @@ public sealed class FilterMetrics : IDisposable
         _violations = _meter.CreateCounter<long>("tracefilter.extproc.protocol_violations", description: "Streams ended with a gRPC error because the client broke the ext_proc protocol.");
         _streams = _meter.CreateCounter<long>("tracefilter.extproc.streams", description: "ext_proc streams by how they ended.");
         _reloads = _meter.CreateCounter<long>("tracefilter.config.reloads", description: "Configuration reloads, applied or rejected.");
+        _fallbacks = _meter.CreateCounter<long>("tracefilter.naming.fallbacks", description: "Requests named with the fallback name, by reason (NoHost, NoMatch, ForgedHost, CardinalityLimit).");
+        _xffRejected = _meter.CreateCounter<long>("tracefilter.client.forwarded_for.rejected", description: "X-Forwarded-For headers ignored or cut short, by reason.");
+        _ignoredSampling = _meter.CreateCounter<long>("tracefilter.sampling.incoming_ignored", description: "Incoming sampling decisions ignored by TrustIncoming (forced-sampling attempts).");
     }
 
     public void RequestProcessed(bool sampled) => _requests.Add(1, new KeyValuePair<string, object?>("sampled", sampled ? "true" : "false"));
@@ -46,5 +54,12 @@ public sealed class FilterMetrics : IDisposable
 
     public void ConfigReloaded(bool applied) => _reloads.Add(1, new KeyValuePair<string, object?>("result", applied ? "applied" : "rejected"));
 
-    public void Dispose() => _meter.Dispose();
+    public void ServiceNameFallback(ServiceNameFallbackReason reason) =>
+        _fallbacks.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString()));
+
+    public void ForwardedForRejected(ForwardedForRejectReason reason) =>
+        _xffRejected.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString()));
+
+    public void IncomingSamplingIgnored(SamplingDecision decision) =>
+        _ignoredSampling.Add(1, new KeyValuePair<string, object?>("decision", decision.ToString()));
 }

@@ -9,6 +9,9 @@ public sealed class XRayExporterOptions
     public const string DaemonAddressKey = SectionName + ":" + nameof(DaemonAddress);
     public const string DaemonAddressEnvironmentVariable = "AWS_XRAY_DAEMON_ADDRESS";
 
+    /// <summary>Send segments to the X-Ray daemon.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>
     /// <c>host:port</c> or <c>tcp:host:port udp:host:port</c>. When unset, <c>AWS_XRAY_DAEMON_ADDRESS</c> is used,
     /// then <c>127.0.0.1:2000</c>: explicit configuration wins over the environment.

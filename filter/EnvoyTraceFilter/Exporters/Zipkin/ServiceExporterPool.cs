@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace EnvoyTraceFilter.Exporters.Zipkin;
+
+/// <summary>
+/// One exporter per service name. The Zipkin (and OTLP) exporter takes localEndpoint.serviceName from its
+/// provider's resource, so each name gets a small TracerProvider whose only job is to carry that resource;
+/// spans never flow through it (the exporter is called directly by <see cref="ZipkinSpanExporter"/>). The
+/// naming rules' cardinality guard bounds the names; <paramref name="capacity"/> is a second fence.
+/// </summary>
+internal sealed class ServiceExporterPool(ZipkinProtocol protocol, ZipkinOptions options, int capacity) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public int Count => _entries.Count;
+
+    /// <summary>The exporter for <paramref name="serviceName"/>, or null when the pool is full (the span is dropped, counted).</summary>
+    public BaseExporter<Activity>? Get(string serviceName)
+    {
+        if (_entries.TryGetValue(serviceName, out var entry))
+        {
+            return entry.Exporter;
+        }
+
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(serviceName, out entry))
+            {
+                return entry.Exporter;
+            }
+
+            if (_entries.Count >= capacity)
+            {
+                return null;
+            }
+
+            var exporter = TraceExporterFactory.Create(protocol, options);
+            var provider = Sdk.CreateTracerProviderBuilder()
+                .ConfigureResource(r => r.Clear().AddService(serviceName))
+                .AddProcessor(new SimpleActivityExportProcessor(exporter))
+                .Build();
+            _entries[serviceName] = new Entry(provider, exporter);
+            return exporter;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var entry in _entries.Values)
+        {
+            entry.Provider.Dispose();
+        }
+
+        _entries.Clear();
+    }
+
+    private sealed record Entry(TracerProvider Provider, BaseExporter<Activity> Exporter);
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Globalization;
+using EnvoyTraceFilter.Core.Spans;
+
+namespace EnvoyTraceFilter.Exporters.Zipkin;
+
+/// <summary>Copies a finished <see cref="SpanRecord"/> onto its hop Activity: name, the http tags, status, end time.</summary>
+internal static class SpanActivityWriter
+{
+    public static void Write(SpanRecord span, Activity activity)
+    {
+        activity.DisplayName = span.Name;
+        activity.SetTag("http.method", span.Method);
+        activity.SetTag("http.path", span.Path);
+        activity.SetTag("http.url", span.Url);
+        if (span.Status > 0)
+        {
+            activity.SetTag("http.status_code", span.Status.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (span.UserAgent is not null)
+        {
+            activity.SetTag("http.user_agent", span.UserAgent);
+        }
+
+        if (span.ClientIp is not null)
+        {
+            activity.SetTag("http.client_ip", span.ClientIp);
+        }
+
+        if (span.ClientIpFromForwardedFor)
+        {
+            activity.SetTag("x_forwarded_for", "true");
+        }
+
+        if (span.ResponseContentLength is { } length)
+        {
+            activity.SetTag("http.response.content_length", length.ToString(CultureInfo.InvariantCulture));
+        }
+
+        foreach (var tag in span.Tags)
+        {
+            activity.SetTag(tag.Key, tag.Value);
+        }
+
+        // Zipkin's exporter turns an Error status into the "error" tag (its value is the description).
+        if (span.IncompleteReason is { } reason)
+        {
+            activity.SetTag("incomplete_reason", reason);
+            activity.SetStatus(ActivityStatusCode.Error, "incomplete: " + reason);
+        }
+        else if (span.Status >= 500)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, "HTTP " + span.Status.ToString(CultureInfo.InvariantCulture));
+        }
+
+        activity.SetEndTime(DateTime.UnixEpoch.AddTicks(Math.Max(span.EndUnixMicros, span.StartUnixMicros) * 10));
+    }
+}

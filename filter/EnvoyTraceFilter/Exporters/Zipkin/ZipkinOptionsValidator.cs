@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+
+namespace EnvoyTraceFilter.Exporters.Zipkin;
+
+/// <summary>Fails startup with messages that name the key, the value and the fix.</summary>
+internal sealed class ZipkinOptionsValidator : IValidateOptions<ZipkinOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ZipkinOptions options)
+    {
+        const string section = ZipkinOptions.SectionName;
+        var errors = new List<string>();
+        if (!Enum.TryParse<ZipkinProtocol>(options.Protocol, ignoreCase: true, out var protocol) || !Enum.IsDefined(protocol) || int.TryParse(options.Protocol, out _))
+        {
+            errors.Add($"{section}:Protocol '{options.Protocol}' is not valid; use one of {string.Join(", ", Enum.GetNames<ZipkinProtocol>())}.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Endpoint)
+            && (!Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            errors.Add($"{section}:Endpoint '{options.Endpoint}' is not an absolute http(s) URL, e.g. http://zipkin:9411/api/v2/spans.");
+        }
+
+        if (options.QueueCapacity is < 1 or > 1_000_000)
+        {
+            errors.Add($"{section}:QueueCapacity {options.QueueCapacity} must be from 1 to 1000000.");
+        }
+
+        if (options.MaxBatchSize < 1)
+        {
+            errors.Add($"{section}:MaxBatchSize {options.MaxBatchSize} must be at least 1.");
+        }
+
+        if (options.ExportTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{section}:ExportTimeout {options.ExportTimeout} must be greater than zero.");
+        }
+
+        if (options.ShutdownDrainTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{section}:ShutdownDrainTimeout {options.ShutdownDrainTimeout} must be greater than zero.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

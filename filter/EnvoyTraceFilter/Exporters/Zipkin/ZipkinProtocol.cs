@@ -1,0 +1,8 @@
+namespace EnvoyTraceFilter.Exporters.Zipkin;
+
+public enum ZipkinProtocol
+{
+    Zipkin,
+    Otlp,
+    Console,
+}

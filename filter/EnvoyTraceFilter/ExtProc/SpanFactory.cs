@@ -1,0 +1,39 @@
+using System.Text;
+using EnvoyTraceFilter.Core.Analysis;
+using EnvoyTraceFilter.Core.Headers;
+using EnvoyTraceFilter.Core.Propagation;
+using EnvoyTraceFilter.Core.Spans;
+
+namespace EnvoyTraceFilter.ExtProc;
+
+/// <summary>Builds the span record of a sampled request from its request headers and the decision.</summary>
+internal static class SpanFactory
+{
+    public static SpanRecord Create(in HeaderSet headers, RequestDecision decision, OutgoingTrace trace, DateTimeOffset start,
+        IReadOnlyList<KeyValuePair<string, string>> tags)
+    {
+        var scheme = headers.Contains(KnownHeader.Scheme) ? Text(headers, KnownHeader.Scheme) : "http";
+        var path = Text(headers, KnownHeader.Path);
+        return new SpanRecord
+        {
+            TraceId = trace.TraceId,
+            SpanId = trace.SpanId,
+            ParentSpanId = trace.ParentSpanId,
+            Name = decision.Service.Name,
+            Debug = trace.Debug,
+            StartUnixMicros = ToUnixMicros(start),
+            Method = Text(headers, KnownHeader.Method),
+            Url = scheme + "://" + Text(headers, KnownHeader.Authority) + path,
+            Path = path,
+            ClientIp = decision.Client.Address,
+            ClientIpFromForwardedFor = decision.Client.FromForwardedFor,
+            UserAgent = headers.Contains(KnownHeader.UserAgent) ? Text(headers, KnownHeader.UserAgent) : null,
+            Tags = tags,
+        };
+    }
+
+    public static long ToUnixMicros(DateTimeOffset time) => (time.UtcTicks - DateTime.UnixEpoch.Ticks) / 10;
+
+    // Header bytes are decoded as UTF-8 with replacement: exporters escape whatever they receive.
+    private static string Text(in HeaderSet headers, KnownHeader header) => Encoding.UTF8.GetString(headers.Get(header));
+}
