@@ -1,3 +1,4 @@
+using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Telemetry;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -13,22 +14,30 @@ public sealed class FilterSnapshotProvider : IDisposable
     private readonly IConfiguration _configuration;
     private readonly ILogger<FilterSnapshotProvider> _log;
     private readonly FilterMetrics _metrics;
+    private readonly IIdGenerator _ids;
+    private readonly EnvironmentLookup _environment;
     private readonly IDisposable _subscription;
     private FilterSnapshot _current;
 
-    public FilterSnapshotProvider(IConfiguration configuration, IOptions<TraceFilterOptions> startup, ILogger<FilterSnapshotProvider> log, FilterMetrics metrics)
+    public FilterSnapshotProvider(IConfiguration configuration, IOptions<TraceFilterOptions> startup, ILogger<FilterSnapshotProvider> log,
+        FilterMetrics metrics, IIdGenerator ids, EnvironmentLookup environment)
     {
+        _environment = environment;
         _configuration = configuration;
         _log = log;
         _metrics = metrics;
+        _ids = ids;
         var errors = new List<string>();
         // Startup options were validated by ValidateOnStart, so this cannot fail; the check keeps it honest.
-        _current = FilterSnapshotCompiler.TryCompile(startup.Value, errors)
+        _current = FilterSnapshotCompiler.TryCompile(startup.Value, errors, ids, name => environment(name))
             ?? throw new OptionsValidationException(TraceFilterOptions.SectionName, typeof(TraceFilterOptions), errors);
         _subscription = ChangeToken.OnChange(configuration.GetReloadToken, () => Reload());
     }
 
     public FilterSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>Raised after each reload attempt: true when the new configuration was applied.</summary>
+    public event Action<bool>? Reloaded;
 
     /// <summary>Re-reads the configuration; returns the errors that kept the old snapshot (empty when applied).</summary>
     public IReadOnlyList<string> Reload()
@@ -38,11 +47,12 @@ public sealed class FilterSnapshotProvider : IDisposable
         {
             var options = new TraceFilterOptions();
             _configuration.GetSection(TraceFilterOptions.SectionName).Bind(options);
-            if (FilterSnapshotCompiler.TryCompile(options, errors) is { } snapshot)
+            if (FilterSnapshotCompiler.TryCompile(options, errors, _ids, name => _environment(name)) is { } snapshot)
             {
                 Volatile.Write(ref _current, snapshot);
                 _metrics.ConfigReloaded(applied: true);
                 ConfigLog.ReloadApplied(_log);
+                Reloaded?.Invoke(true);
                 return errors;
             }
         }
@@ -54,6 +64,7 @@ public sealed class FilterSnapshotProvider : IDisposable
 
         _metrics.ConfigReloaded(applied: false);
         ConfigLog.ReloadRejected(_log, string.Join(" ", errors));
+        Reloaded?.Invoke(false);
         return errors;
     }
 

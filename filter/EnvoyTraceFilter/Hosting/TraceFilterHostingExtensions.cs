@@ -1,5 +1,7 @@
 using System.Net;
 using EnvoyTraceFilter.Configuration;
+using EnvoyTraceFilter.Core.Propagation;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Diagnostics.Metrics;
 using EnvoyTraceFilter.Exporters;
 using EnvoyTraceFilter.Exporters.XRay;
@@ -20,10 +22,12 @@ public static class TraceFilterHostingExtensions
         services.AddOptions<TraceFilterOptions>()
             .Bind(builder.Configuration.GetSection(TraceFilterOptions.SectionName))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TraceFilterOptions>, TraceFilterOptionsValidator>();
+        services.AddSingleton<IValidateOptions<TraceFilterOptions>>(sp => new TraceFilterOptionsValidator(sp.GetRequiredService<EnvironmentLookup>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FilterMetrics>();
         services.AddSingleton<ErrorLogLimiter>();
+        services.TryAddSingleton<EnvironmentLookup>(Environment.GetEnvironmentVariable);
+        services.TryAddSingleton<IIdGenerator>(sp => new RandomIdGenerator(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FilterSnapshotProvider>();
         services.AddSingleton<StreamServices>();
         AddExporters(builder);

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace EnvoyTraceFilter.IntegrationTests;
+namespace EnvoyTraceFilter.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// The real filter host (same AddTraceFilter/MapTraceFilter as Program), either in memory (TestServer) or
@@ -19,20 +19,32 @@ public sealed class FilterHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private FilterHost(WebApplication app, GrpcChannel channel)
+    private FilterHost(WebApplication app, GrpcChannel channel, string? address)
     {
         _app = app;
         Channel = channel;
+        Address = address;
     }
 
     public GrpcChannel Channel { get; }
 
+    /// <summary>http://127.0.0.1:port when listening on a socket; null in memory.</summary>
+    public string? Address { get; }
+
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<FilterHost> StartAsync(bool overSocket, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    public static async Task<FilterHost> StartAsync(bool overSocket, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null, Action<IConfigurationBuilder>? configuration = null,
+        Dictionary<string, string?>? environment = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
+        // Exporters stay off unless a test turns them on and points them at its own collector.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["TraceFilter:Zipkin:Enabled"] = "false",
+            ["TraceFilter:XRay:Enabled"] = "false",
+        });
         var config = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         if (overSocket)
         {
@@ -45,25 +57,36 @@ public sealed class FilterHost : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(config);
+        configuration?.Invoke(builder.Configuration);
         builder.AddTraceFilter();
+        if (environment is not null)
+        {
+            // The filter reads AWS_XRAY_TRACING_NAME and friends through this lookup; tests must not touch the real environment.
+            builder.Services.AddSingleton<EnvoyTraceFilter.Configuration.EnvironmentLookup>(name => environment.GetValueOrDefault(name));
+        }
+
         services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapTraceFilter();
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         GrpcChannel channel;
+        string? address = null;
         if (overSocket)
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            channel = GrpcChannel.ForAddress(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+            address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            channel = GrpcChannel.ForAddress(address);
         }
         else
         {
             channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = app.GetTestServer().CreateHandler() });
         }
 
-        return new FilterHost(app, channel);
+        return new FilterHost(app, channel, address);
     }
+
+    /// <summary>Collects this host's counters only.</summary>
+    public MetricCollector Metrics() => new(Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
 
     public async ValueTask DisposeAsync()
     {

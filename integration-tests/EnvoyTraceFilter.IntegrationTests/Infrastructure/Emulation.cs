@@ -1,0 +1,20 @@
+using EnvoyEmulator;
+
+namespace EnvoyTraceFilter.IntegrationTests.Infrastructure;
+
+internal static class Emulation
+{
+    public static EnvoyExtProcEmulator For(FilterHost host, EmulatorOptions? options = null) => new(host.Channel, options);
+
+    public static DownstreamRequest Get(string authority, params (string Name, string Value)[] headers) => new()
+    {
+        Method = "GET",
+        Path = "/orders/42?full=1",
+        Authority = authority,
+        Headers = new HeaderList(headers),
+    };
+
+    /// <summary>An upstream app that answers with a fixed status and headers.</summary>
+    public static Func<UpstreamRequest, CancellationToken, Task<UpstreamResponse>> Upstream(int status, params (string Name, string Value)[] headers) =>
+        (_, _) => Task.FromResult(new UpstreamResponse { Status = status, Headers = new HeaderList(headers) });
+}
