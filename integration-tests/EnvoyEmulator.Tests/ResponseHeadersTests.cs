@@ -21,6 +21,7 @@ public sealed class ResponseHeadersTests
             Body = body,
         })).Within();
 
+        Assert.Equal(ExchangeOutcome.Processed, x.Outcome);
         var sent = x.ResponseHeadersSent!;
         Assert.Equal(endOfStream, sent.EndOfStream);
         var pairs = ProtoAssert.RawPairs(sent);

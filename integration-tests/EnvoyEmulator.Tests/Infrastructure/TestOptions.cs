@@ -9,10 +9,14 @@ public static class TestOptions
     public static readonly DateTimeOffset Time =
         new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(1_234_567);
 
-    /// <summary>Default options with the pinned clock and id; customise with a `with` expression.</summary>
+    /// <summary>
+    /// Default options with the pinned clock and id; customise with a `with` expression. The message timeout is
+    /// generous (5 s) so a cold, parallel test run never times out by accident; timeout tests set their own.
+    /// </summary>
     public static EmulatorOptions Default(string version = "1.36") => new()
     {
         EnvoyVersion = EnvoyVersion.Parse(version),
+        MessageTimeout = TimeSpan.FromSeconds(5),
         Clock = () => Time,
         RequestIdGenerator = () => RequestId,
     };
