@@ -136,4 +136,31 @@ public sealed class FailureTests
         Assert.Equal(failOpen ? "via_upstream" : "ext_proc_error_gRPC_error_14", x.Downstream.Details.Split('{')[0]);
         Assert.Equal(1, emulator.Stats.StreamsFailed);
     }
+
+    [Fact]
+    public async Task Fail_closed_grpc_error_while_the_upstream_works_answers_500_and_resets_the_upstream()
+    {
+        await using var host = await ExtProcHost.InMemoryAsync(async call =>
+        {
+            await call.WriteAsync(Continue((await call.ReadAsync())!));
+            throw new RpcException(new Status(StatusCode.Internal, "late failure"));
+        });
+        var emulator = host.Emulator(TestOptions.Default() with { FailureModeAllow = false });
+        var upstreamReset = false;
+        var x = await emulator.SendAsync(TestOptions.Get(), async (_, ct) =>
+        {
+            var reset = new TaskCompletionSource();
+            using var registration = ct.Register(() => reset.TrySetResult());
+            await reset.Task.Within(); // the application never answers; only Envoy's reset ends it
+            upstreamReset = true;
+            return UpstreamResponse.Ok();
+        }).Within();
+
+        Assert.True(upstreamReset);
+        Assert.Equal((500, "ext_proc_error_gRPC_error_13{late_failure}", ExchangeOutcome.LocalReplyError),
+            (x.Downstream.Status, x.Downstream.Details, x.Outcome));
+        Assert.NotNull(x.Upstream); // the request had reached the application
+        Assert.Single(x.Sent);
+        Assert.Equal((1, 0), (emulator.Stats.StreamsFailed, emulator.Stats.StreamsClosed));
+    }
 }

@@ -22,7 +22,7 @@ internal sealed class ExchangeRunner(
             // The HTTP/1 codec rejects the request before any filter runs.
             var tooMany = request.Headers.Count > options.MaxRequestHeadersCount;
             var reply = new LocalReply(431, "", tooMany ? "http1.too_many_headers" : "http1.headers_too_large");
-            return await FinishAsync(null, Downstream(reply.Headers(), "", reply.Details)).ConfigureAwait(false);
+            return await FinishAsync(null, HttpViews.Downstream(reply.Headers(), "", reply.Details)).ConfigureAwait(false);
         }
 
         var headers = prepared.Headers;
@@ -46,7 +46,7 @@ internal sealed class ExchangeRunner(
             await CloseIfLastAsync(requestPhase: true).ConfigureAwait(false);
         }
 
-        var upstreamRequest = ToUpstream(headers, replacedBody);
+        var upstreamRequest = HttpViews.Upstream(headers, replacedBody, options);
         var watch = Stopwatch.StartNew();
         var (response, early) = await new UpstreamCall(_filter).RunAsync(upstreamRequest, upstream).ConfigureAwait(false);
         if (early is not null)
@@ -98,7 +98,7 @@ internal sealed class ExchangeRunner(
             await CloseIfLastAsync(requestPhase: false).ConfigureAwait(false);
         }
 
-        return await FinishAsync(upstreamRequest, Downstream(responseHeaders, body, details)).ConfigureAwait(false);
+        return await FinishAsync(upstreamRequest, HttpViews.Downstream(responseHeaders, body, details)).ConfigureAwait(false);
     }
 
     /// <summary>Applies an expected answer; returns the local reply to send instead, if any.</summary>
@@ -194,36 +194,6 @@ internal sealed class ExchangeRunner(
             _ = _mutator.Apply(reply.Mutation, headers, replacingMessage: false);
         }
 
-        return Downstream(headers, reply.Body, reply.Details);
-    }
-
-    private static DownstreamResponse Downstream(HeaderList headers, string body, string details)
-    {
-        var status = int.Parse(headers.Get(":status")!, CultureInfo.InvariantCulture);
-        var visible = new HeaderList(headers.Where(h => !h.Name.StartsWith(':')));
-        visible.Set("server", "envoy"); // server_header_transformation OVERWRITE, after the filter chain
-        return new DownstreamResponse { Status = status, Headers = visible, Body = body, Details = details };
-    }
-
-    private UpstreamRequest ToUpstream(HeaderList headers, string? replacedBody)
-    {
-        var sent = new HeaderList { { "host", headers.Get(":authority")! } };
-        foreach (var header in headers.Where(h => !h.Name.StartsWith(':')))
-        {
-            sent.Add(header);
-        }
-
-        // The router announces the route timeout unless suppress_envoy_headers.
-        sent.Set("x-envoy-expected-rq-timeout-ms",
-            ((long)options.RouteTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
-        return new UpstreamRequest
-        {
-            Method = headers.Get(":method")!,
-            Path = headers.Get(":path")!,
-            Authority = headers.Get(":authority")!,
-            Scheme = headers.Get(":scheme")!,
-            Headers = sent,
-            ReplacedBody = replacedBody,
-        };
+        return HttpViews.Downstream(headers, reply.Body, reply.Details);
     }
 }

@@ -17,6 +17,7 @@ internal sealed class ExtProcFilter(
 {
     private readonly List<ExtProcMessage> _messages = [];
     private readonly EnvoyVersion _version = options.EnvoyVersion;
+    private readonly FailurePolicy _policy = new(options, stats);
     private SideStream? _stream;
     private bool _remoteCloseHandled;
 
@@ -168,47 +169,19 @@ internal sealed class ExtProcFilter(
             return FilterResult.Local(LocalReply.FromImmediate(answer.ImmediateResponse));
         }
 
-        // No arm, or an arm unknown to this Envoy (streamed_immediate_response), is "unhandled"; a known arm
-        // at the wrong time is "spurious" (processor_state.cc).
-        var known = answer.ResponseCase is not (Case.None or Case.StreamedImmediateResponse);
-        stats.IncSpuriousMsgsReceived();
-        if (!_version.AtLeast(35))
-        {
-            await StopAsync(ExchangeOutcome.SpuriousBypass).ConfigureAwait(false);
-            return FilterResult.Continue;
-        }
-
-        if (options.FailureModeAllow)
-        {
-            stats.IncFailureModeAllowed();
-            await StopAsync(ExchangeOutcome.FailOpenSpurious).ConfigureAwait(false);
-            return FilterResult.Continue;
-        }
-
-        return FilterResult.Local(await FailAsync(known ? "spurious message" : "unhandled message").ConfigureAwait(false));
+        var (outcome, reply) = _policy.Spurious(answer);
+        await StopAsync(outcome).ConfigureAwait(false);
+        return reply is null ? FilterResult.Continue : FilterResult.Local(reply);
     }
 
     private FilterResult RemoteClosed(Status status)
     {
         _remoteCloseHandled = true;
-        var failed = status.StatusCode != StatusCode.OK;
         CountRemoteClose(status);
         ProcessingComplete = true;
-        if (!failed)
-        {
-            Outcome ??= ExchangeOutcome.ClosedByServer;
-            return FilterResult.Continue;
-        }
-
-        if (options.FailureModeAllow)
-        {
-            Outcome ??= ExchangeOutcome.FailOpenError;
-            return FilterResult.Continue;
-        }
-
-        Outcome ??= ExchangeOutcome.LocalReplyError;
-        var detail = $"ext_proc_error_gRPC_error_{(int)status.StatusCode}";
-        return FilterResult.Local(LocalReply.Error(500, _version.AtLeast(36) ? $"{detail}{{{status.Detail}}}" : detail));
+        var (outcome, reply) = _policy.RemoteClosed(status);
+        Outcome ??= outcome;
+        return reply is null ? FilterResult.Continue : FilterResult.Local(reply);
     }
 
     private void CountRemoteClose(Status status)
@@ -232,18 +205,9 @@ internal sealed class ExtProcFilter(
 
     private async Task<FilterResult> TimedOutAsync()
     {
-        stats.IncMessageTimeouts();
-        if (options.FailureModeAllow)
-        {
-            stats.IncFailureModeAllowed();
-            await StopAsync(ExchangeOutcome.FailOpenTimeout).ConfigureAwait(false);
-            return FilterResult.Continue;
-        }
-
-        await StopAsync(ExchangeOutcome.LocalReplyError).ConfigureAwait(false);
-        // 504 from 1.31, 500 before (doc §1b "Timeout").
-        return FilterResult.Local(LocalReply.Error(_version.AtLeast(31) ? 504 : 500,
-            "ext_proc_error_per-message_timeout_exceeded"));
+        var (outcome, reply) = _policy.TimedOut();
+        await StopAsync(outcome).ConfigureAwait(false);
+        return reply is null ? FilterResult.Continue : FilterResult.Local(reply);
     }
 
     private async Task StopAsync(ExchangeOutcome outcome)
