@@ -1,1 +1,56 @@
-return 0;
+using EnvoyEmulator;
+using EnvoyEmulator.Cli;
+using Grpc.Net.Client;
+
+// Sends emulated HTTP requests through an ext_proc server the way Envoy would, and prints what happened.
+// Exit code: 0 when every exchange was Processed, 1 otherwise, 2 on usage errors.
+CliArguments cli;
+try
+{
+    if (args.Contains("--help") || args.Contains("-h"))
+    {
+        Console.WriteLine(CliArguments.Usage);
+        return 0;
+    }
+
+    cli = CliArguments.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or UriFormatException)
+{
+    Console.Error.WriteLine($"envoy-emulator: {e.Message}");
+    Console.Error.WriteLine(CliArguments.Usage);
+    return 2;
+}
+
+using var channel = GrpcChannel.ForAddress(cli.Target);
+var emulator = new EnvoyExtProcEmulator(channel, new EmulatorOptions
+{
+    EnvoyVersion = cli.Version,
+    MessageTimeout = TimeSpan.FromMilliseconds(cli.TimeoutMs),
+    XffNumTrustedHops = cli.XffTrustedHops,
+    FailureModeAllow = !cli.FailClosed,
+});
+
+var allProcessed = true;
+for (var i = 1; i <= cli.Count; i++)
+{
+    var request = new DownstreamRequest
+    {
+        Method = cli.Method,
+        Path = cli.Path,
+        Authority = cli.Authority,
+        Headers = cli.Headers.Clone(),
+        PeerAddress = cli.Peer,
+    };
+    var exchange = await emulator.SendAsync(request, (_, _) => Task.FromResult(new UpstreamResponse
+    {
+        Status = cli.Status,
+        Headers = cli.ResponseHeaders.Clone(),
+        Body = cli.ResponseBody,
+    }));
+    ExchangePrinter.Print(Console.Out, i, exchange);
+    allProcessed &= exchange.Outcome == ExchangeOutcome.Processed;
+}
+
+ExchangePrinter.PrintStats(Console.Out, emulator.Stats);
+return allProcessed ? 0 : 1;

@@ -1,0 +1,77 @@
+using System.Net;
+using Envoy.Extensions.Filters.Http.ExtProc.V3;
+
+namespace EnvoyEmulator;
+
+/// <summary>
+/// Envoy configuration the emulator behaves as. Defaults mirror the project's envoy.yaml (doc §1c) except
+/// where noted; MessageTimeout defaults to Envoy's own default (200 ms).
+/// </summary>
+public sealed record EmulatorOptions
+{
+    public EnvoyVersion EnvoyVersion { get; init; } = EnvoyVersion.V1_36;
+
+    /// <summary>ext_proc message_timeout: how long Envoy waits for each answer.</summary>
+    public TimeSpan MessageTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>ext_proc max_message_timeout; zero disables override_message_timeout.</summary>
+    public TimeSpan MaxMessageTimeout { get; init; } = TimeSpan.Zero;
+
+    public bool FailureModeAllow { get; init; } = true;
+
+    /// <summary>Header modes SEND/SKIP/DEFAULT are emulated; body modes other than NONE are not.</summary>
+    public ProcessingMode ProcessingMode { get; init; } = DefaultProcessingMode();
+
+    public bool AllowModeOverride { get; init; }
+
+    public IReadOnlyList<string> RequestAttributes { get; init; } = ["source.address", "request.time"];
+
+    public IReadOnlyList<string> ResponseAttributes { get; init; } = [];
+
+    public HeaderMutationRules MutationRules { get; init; } = new();
+
+    /// <summary>HCM use_remote_address.</summary>
+    public bool UseRemoteAddress { get; init; } = true;
+
+    /// <summary>HCM xff_num_trusted_hops.</summary>
+    public int XffNumTrustedHops { get; init; }
+
+    /// <summary>Cluster name; becomes the ext_proc call's :authority.</summary>
+    public string ClusterName { get; init; } = "trace_filter";
+
+    public CloseStyle CloseStyle { get; init; } = CloseStyle.EnvoyReset;
+
+    /// <summary>HCM max_request_headers_count (also bounds mutation results).</summary>
+    public int MaxRequestHeadersCount { get; init; } = 100;
+
+    /// <summary>HCM max_request_headers_kb (also bounds mutation results).</summary>
+    public int MaxRequestHeadersKb { get; init; } = 60;
+
+    /// <summary>
+    /// Envoy's own local address: appended to XFF for loopback peers and sent as the ext_proc call's
+    /// x-forwarded-for. A documentation address by default (a real Envoy uses its host's address).
+    /// </summary>
+    public IPAddress EnvoyLocalAddress { get; init; } = IPAddress.Parse("192.0.2.1");
+
+    /// <summary>Listener address, reported by the destination.* attributes.</summary>
+    public IPEndPoint ListenerAddress { get; init; } = IPEndPoint.Parse("192.0.2.1:10000");
+
+    /// <summary>Route timeout the router announces upstream in x-envoy-expected-rq-timeout-ms.</summary>
+    public TimeSpan RouteTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Clock for request.time (tests pin it).</summary>
+    public Func<DateTimeOffset> Clock { get; init; } = () => DateTimeOffset.UtcNow;
+
+    /// <summary>x-request-id generator (tests pin it).</summary>
+    public Func<string> RequestIdGenerator { get; init; } = () => Guid.NewGuid().ToString();
+
+    public static ProcessingMode DefaultProcessingMode() => new()
+    {
+        RequestHeaderMode = ProcessingMode.Types.HeaderSendMode.Send,
+        ResponseHeaderMode = ProcessingMode.Types.HeaderSendMode.Send,
+        RequestBodyMode = ProcessingMode.Types.BodySendMode.None,
+        ResponseBodyMode = ProcessingMode.Types.BodySendMode.None,
+        RequestTrailerMode = ProcessingMode.Types.HeaderSendMode.Skip,
+        ResponseTrailerMode = ProcessingMode.Types.HeaderSendMode.Skip,
+    };
+}
