@@ -16,7 +16,7 @@ public sealed class XRayDaemon : IDisposable
     /// <summary>The next segment document; asserts the datagram starts with the daemon header line.</summary>
     public async Task<JsonElement> NextSegmentAsync()
     {
-        var datagram = await _socket.ReceiveAsync().AsTask().DefaultTimeout();
+        var datagram = await _socket.ReceiveAsync().DefaultTimeout();
         var text = Encoding.UTF8.GetString(datagram.Buffer);
         Assert.StartsWith(Header, text, StringComparison.Ordinal);
         using var document = JsonDocument.Parse(text[Header.Length..]);

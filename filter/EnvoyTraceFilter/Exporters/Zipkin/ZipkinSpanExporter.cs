@@ -25,6 +25,7 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable
     private long _dropped;
     private long _failed;
     private Task? _loop;
+    private int _disposed;
 
     public ZipkinSpanExporter(IOptions<ZipkinOptions> options, IMeterFactory meters, int maxServiceNames)
     {
@@ -157,8 +158,14 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable
         _spans.Add(n, ExporterTag, new KeyValuePair<string, object?>("result", result));
     }
 
+    // The container disposes this twice (as itself and as a hosted service); only the first call acts.
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _abort.Cancel();
         _pool.Dispose();
         _abort.Dispose();
