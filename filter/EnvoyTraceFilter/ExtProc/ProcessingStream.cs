@@ -86,12 +86,14 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
         }
     }
 
-    /// <summary>Called once when the call ends; a span still open is exported as incomplete with <paramref name="how"/>.</summary>
+    /// <summary>Called once when the call ends; a span still open is exported as incomplete, saying why.</summary>
     public void End(string how)
     {
         if (_span is not null)
         {
-            CompleteSpan(incompleteReason: how);
+            // Envoy closing the stream (half-close and/or reset) is all ext_proc shows of a client that left,
+            // an upstream reset or an Envoy timeout: the response headers never came.
+            CompleteSpan(incompleteReason: how is "reset" or "client_closed" ? "no_response_headers" : how);
         }
     }
 

@@ -4,7 +4,12 @@ namespace EnvoyTraceFilter.IntegrationTests.Infrastructure;
 
 internal static class Emulation
 {
-    public static EnvoyExtProcEmulator For(FilterHost host, EmulatorOptions? options = null) => new(host.Channel, options);
+    /// <summary>
+    /// Envoy's defaults except a 5 s message timeout: a cold, parallel test run can stall the first messages
+    /// past 200 ms, which would turn into a fail-open and a flaky test. Timeout behaviour has its own tests.
+    /// </summary>
+    public static EnvoyExtProcEmulator For(FilterHost host, EmulatorOptions? options = null) =>
+        new(host.Channel, options ?? new EmulatorOptions { MessageTimeout = TimeSpan.FromSeconds(5) });
 
     public static DownstreamRequest Get(string authority, params (string Name, string Value)[] headers) => new()
     {

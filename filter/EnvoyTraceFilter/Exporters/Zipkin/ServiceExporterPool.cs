@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using EnvoyTraceFilter.Core.Naming;
 using OpenTelemetry;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -41,7 +42,8 @@ internal sealed class ServiceExporterPool(ZipkinProtocol protocol, ZipkinOptions
 
             var exporter = TraceExporterFactory.Create(protocol, options);
             var provider = Sdk.CreateTracerProviderBuilder()
-                .ConfigureResource(r => r.Clear().AddService(serviceName))
+                // Zipkin lower-cases service names on ingest; send them that way so the UI and the API agree.
+                .ConfigureResource(r => r.Clear().AddService(ServiceNames.ZipkinName(serviceName)))
                 .AddProcessor(new SimpleActivityExportProcessor(exporter))
                 .Build();
             _entries[serviceName] = new Entry(provider, exporter);
