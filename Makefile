@@ -22,8 +22,10 @@ test: ## run every test (unit, emulator, integration) and print "N passed, N fai
 
 emulate: ## send the README's example request through a running filter with the Envoy emulator
 	$(DOTNET) run --project integration-tests/EnvoyEmulator.Cli -c $(CONFIG) -- --target http://127.0.0.1:50051 \
-	  --authority api.example.com --path / --peer 198.51.100.7:50000 \
-	  -H 'x-cloud-trace-context: 4bf92f3577b34da6a3ce929d0e0e4736/17725314949316355921;o=1' $(ARGS)
+	  --authority api.example.com --path /orders/42 --peer 198.51.100.7:50000 \
+	  -H 'x-forwarded-for: 203.0.113.7' -H 'user-agent: curl/8.5.0' \
+	  -H 'x-cloud-trace-context: 4bf92f3577b34da6a3ce929d0e0e4736/17725314949316355921;o=1' \
+	  --response-header 'content-length: 12' $(ARGS)
 
 clean: ## remove build output
 	$(DOTNET) clean EnvoyTraceFilter.sln -c $(CONFIG) >/dev/null
