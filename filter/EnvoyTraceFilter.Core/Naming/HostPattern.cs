@@ -1,3 +1,5 @@
+using EnvoyTraceFilter.Core.Matching;
+
 namespace EnvoyTraceFilter.Core.Naming;
 
 /// <summary>
@@ -34,65 +36,8 @@ public sealed class HostPattern
 
     public bool HasWildcards { get; }
 
-    /// <summary>
-    /// Greedy two-pointer match: on a mismatch it only ever retries from the most recent <c>*</c>, so time is
-    /// O(host × pattern) at worst and there is no exponential backtracking; no allocation.
-    /// </summary>
-    public bool IsMatch(ReadOnlySpan<char> host)
-    {
-        if (_matchesAll)
-        {
-            return true;
-        }
-
-        var pattern = _pattern.AsSpan();
-        int p = 0, h = 0, star = -1, resume = 0;
-        while (h < host.Length)
-        {
-            if (p < pattern.Length && pattern[p] != '*' && (pattern[p] == '?' || CharEquals(pattern[p], host[h])))
-            {
-                p++;
-                h++;
-            }
-            else if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                resume = h;
-            }
-            else if (star >= 0)
-            {
-                // Let the last '*' swallow one more character and retry the rest of the pattern after it.
-                p = star + 1;
-                h = ++resume;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < pattern.Length && pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == pattern.Length;
-    }
+    /// <summary>Whole-host match, ordinal ignore-case; see <see cref="Glob"/> for the algorithm's bounds.</summary>
+    public bool IsMatch(ReadOnlySpan<char> host) => _matchesAll || Glob.IsMatch(_pattern, host, GlobCase.OrdinalInsensitive);
 
     public override string ToString() => Text;
-
-    private static bool CharEquals(char a, char b)
-    {
-        if (a == b)
-        {
-            return true;
-        }
-
-        if (char.IsAscii(a) && char.IsAscii(b))
-        {
-            return char.IsAsciiLetter(a) && (a | 0x20) == (b | 0x20);
-        }
-
-        return MemoryExtensions.Equals(new ReadOnlySpan<char>(in a), new ReadOnlySpan<char>(in b), StringComparison.OrdinalIgnoreCase);
-    }
 }

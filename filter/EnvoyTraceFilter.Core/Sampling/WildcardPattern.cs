@@ -1,3 +1,5 @@
+using EnvoyTraceFilter.Core.Matching;
+
 namespace EnvoyTraceFilter.Core.Sampling;
 
 /// <summary>
@@ -35,14 +37,14 @@ internal sealed class WildcardPattern
         Kind.Literal => _ignoreCase
             ? text.Length == _pattern.Length && AsciiEqualsIgnoreCase(text)
             : text.SequenceEqual(_pattern),
-        _ => GlobMatch(_pattern, text, _ignoreCase),
+        _ => Glob.IsMatch(_pattern, text, _ignoreCase ? GlobCase.AsciiInsensitive : GlobCase.Sensitive),
     };
 
     private bool AsciiEqualsIgnoreCase(ReadOnlySpan<char> text)
     {
         for (var i = 0; i < text.Length; i++)
         {
-            if (!CharEquals(_pattern[i], text[i], ignoreCase: true))
+            if (!Glob.CharEquals(_pattern[i], text[i], GlobCase.AsciiInsensitive))
             {
                 return false;
             }
@@ -50,43 +52,4 @@ internal sealed class WildcardPattern
 
         return true;
     }
-
-    // Iterative glob with one backtrack point (the last '*'): O(pattern x text) worst case, no recursion, no allocation.
-    private static bool GlobMatch(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text, bool ignoreCase)
-    {
-        int p = 0, t = 0, starP = -1, starT = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && pattern[p] == '*')
-            {
-                starP = p++;
-                starT = t;
-            }
-            else if (p < pattern.Length && (pattern[p] == '?' || CharEquals(pattern[p], text[t], ignoreCase)))
-            {
-                p++;
-                t++;
-            }
-            else if (starP >= 0)
-            {
-                // Let the last '*' swallow one more character and retry from there.
-                p = starP + 1;
-                t = ++starT;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < pattern.Length && pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == pattern.Length;
-    }
-
-    private static bool CharEquals(char a, char b, bool ignoreCase) =>
-        a == b || (ignoreCase && char.IsAsciiLetter(a) && (a | 0x20) == (b | 0x20));
 }

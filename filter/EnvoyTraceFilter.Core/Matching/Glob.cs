@@ -1,0 +1,65 @@
+namespace EnvoyTraceFilter.Core.Matching;
+
+/// <summary>
+/// X-Ray style wildcards, shared by the naming patterns and the sampling rules: <c>*</c> any run (also none),
+/// <c>?</c> exactly one UTF-16 unit, the pattern covers the whole text. Greedy two-pointer match with one
+/// backtrack point (the last <c>*</c>): O(pattern × text) at worst, no recursion, no allocation.
+/// </summary>
+internal static class Glob
+{
+    public static bool IsMatch(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text, GlobCase mode)
+    {
+        int p = 0, t = 0, starP = -1, starT = 0;
+        while (t < text.Length)
+        {
+            if (p < pattern.Length && pattern[p] == '*')
+            {
+                starP = p++;
+                starT = t;
+            }
+            else if (p < pattern.Length && (pattern[p] == '?' || CharEquals(pattern[p], text[t], mode)))
+            {
+                p++;
+                t++;
+            }
+            else if (starP >= 0)
+            {
+                // Let the last '*' swallow one more character and retry from there.
+                p = starP + 1;
+                t = ++starT;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        while (p < pattern.Length && pattern[p] == '*')
+        {
+            p++;
+        }
+
+        return p == pattern.Length;
+    }
+
+    public static bool CharEquals(char a, char b, GlobCase mode)
+    {
+        if (a == b)
+        {
+            return true;
+        }
+
+        if (mode == GlobCase.Sensitive)
+        {
+            return false;
+        }
+
+        if (char.IsAscii(a) && char.IsAscii(b))
+        {
+            return char.IsAsciiLetter(a) && (a | 0x20) == (b | 0x20);
+        }
+
+        return mode == GlobCase.OrdinalInsensitive
+            && MemoryExtensions.Equals(new ReadOnlySpan<char>(in a), new ReadOnlySpan<char>(in b), StringComparison.OrdinalIgnoreCase);
+    }
+}
