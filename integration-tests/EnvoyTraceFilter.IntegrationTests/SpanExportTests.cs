@@ -152,6 +152,25 @@ public sealed class SpanExportTests
         Assert.Equal(sentinel.Upstream!.Get("x-b3-spanid"), (await host.XRay.NextSegmentAsync()).GetProperty("id").GetString());
     }
 
+    [Fact]
+    public async Task ConfiguredTags_LiteralAndFromHeaders_OnBothBackends()
+    {
+        await using var host = await ExportHost.StartAsync(new()
+        {
+            ["TraceFilter:SpanTags:env"] = "prod",
+            ["TraceFilter:SpanHeaderTags:X-Tenant"] = "tenant",
+            ["TraceFilter:SpanHeaderTags:x-absent"] = "absent",
+        });
+
+        await Emulation.For(host.Filter).SendAsync(Request("api.example.com", ("x-tenant", "acme"))).DefaultTimeout();
+
+        var tags = UserTags(await host.Zipkin.NextSpanAsync());
+        Assert.Equal("prod", tags["env"]);
+        Assert.Equal("acme", tags["tenant"]);
+        Assert.False(tags.ContainsKey("absent"));
+        Assert.Equal("""{"env":"prod","tenant":"acme"}""", (await host.XRay.NextSegmentAsync()).GetProperty("annotations").GetRawText());
+    }
+
     /// <summary>
     /// Sends a fresh sampled request and requires it to be the next thing both backends receive: proof that
     /// nothing (a duplicate, an unsampled span) was exported in between, without waiting for silence.

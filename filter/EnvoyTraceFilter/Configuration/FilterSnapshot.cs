@@ -16,4 +16,7 @@ public sealed class FilterSnapshot
 
     /// <summary>Literal tags added to every exported span (TraceFilter:SpanTags).</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> SpanTags { get; init; }
+
+    /// <summary>Lower-case request header name → tag key (TraceFilter:SpanHeaderTags); empty when none.</summary>
+    public required System.Collections.Frozen.FrozenDictionary<string, string> SpanHeaderTags { get; init; }
 }

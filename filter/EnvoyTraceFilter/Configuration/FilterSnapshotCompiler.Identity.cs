@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Net;
 using EnvoyTraceFilter.Core.ClientIdentity;
 using EnvoyTraceFilter.Core.Naming;
@@ -65,6 +66,29 @@ public static partial class FilterSnapshotCompiler
         }
 
         return errors.Count > start ? null : namer;
+    }
+
+    private static FrozenDictionary<string, string>? CompileHeaderTags(Dictionary<string, string> tags, List<string> errors)
+    {
+        var start = errors.Count;
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (header, tag) in tags)
+        {
+            var key = $"{Root}:SpanHeaderTags:{header}";
+            if (HeaderName(header, key, errors) is { } name)
+            {
+                if (string.IsNullOrWhiteSpace(tag))
+                {
+                    errors.Add($"{key} has an empty tag key; give the tag name the header's value is recorded under.");
+                }
+                else
+                {
+                    result[name] = tag.Trim();
+                }
+            }
+        }
+
+        return errors.Count > start ? null : result.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>A header name Envoy accepts (a lower-case RFC 9110 token, not a pseudo-header), or null when unset.</summary>

@@ -55,6 +55,7 @@ public static partial class FilterSnapshotCompiler
             errors.Add($"{Root}:ClientIdentity:Header cannot be used with ClientIdentity:Mode XRay, which records the raw, forgeable X-Forwarded-For; use Mode Trusted or remove the header.");
         }
 
+        var headerTags = CompileHeaderTags(options.SpanHeaderTags, errors);
         if (errors.Count > start)
         {
             return null;
@@ -67,6 +68,7 @@ public static partial class FilterSnapshotCompiler
             FinishAfter = finishAfter,
             ErrorLogInterval = TimeSpan.FromSeconds(options.ExtProc.ErrorLogIntervalSeconds),
             SpanTags = [.. options.SpanTags.OrderBy(t => t.Key, StringComparer.Ordinal)],
+            SpanHeaderTags = headerTags!,
         };
     }
 

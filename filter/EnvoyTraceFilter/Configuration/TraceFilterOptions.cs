@@ -32,4 +32,7 @@ public sealed class TraceFilterOptions
 
     /// <summary>Literal tags added to every exported span (Zipkin tags, X-Ray annotations), e.g. SpanTags:env=prod.</summary>
     public Dictionary<string, string> SpanTags { get; set; } = [];
+
+    /// <summary>Request headers copied onto every exported span: header name → tag key, e.g. SpanHeaderTags:x-tenant=tenant.</summary>
+    public Dictionary<string, string> SpanHeaderTags { get; set; } = [];
 }

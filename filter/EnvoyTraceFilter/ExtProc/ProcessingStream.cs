@@ -116,7 +116,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
         // Translate-only mode is not a hop: the span belongs to whoever minted the incoming id.
         if (decision.Sampled && hop && services.Sink.Enabled && decision.Outgoing is { } outgoing)
         {
-            _span = SpanFactory.Create(headers, decision, outgoing, _start, snapshot.SpanTags);
+            _span = SpanFactory.Create(headers, decision, outgoing, _start, SpanFactory.Tags(snapshot, request.RequestHeaders.Headers));
         }
 
         if (services.Logger.IsEnabled(LogLevel.Debug))

@@ -32,6 +32,27 @@ internal static class SpanFactory
         };
     }
 
+    /// <summary>The configured literal tags plus the configured request headers that are present (first value wins).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Tags(Configuration.FilterSnapshot snapshot, Envoy.Config.Core.V3.HeaderMap? headers)
+    {
+        if (snapshot.SpanHeaderTags.Count == 0 || headers is null)
+        {
+            return snapshot.SpanTags;
+        }
+
+        var tags = new List<KeyValuePair<string, string>>(snapshot.SpanTags);
+        foreach (var header in headers.Headers)
+        {
+            if (snapshot.SpanHeaderTags.TryGetValue(header.Key, out var tag) && !tags.Exists(t => t.Key == tag))
+            {
+                var value = header.RawValue.IsEmpty ? header.Value : Encoding.UTF8.GetString(header.RawValue.Span);
+                tags.Add(KeyValuePair.Create(tag, value));
+            }
+        }
+
+        return tags;
+    }
+
     public static long ToUnixMicros(DateTimeOffset time) => (time.UtcTicks - DateTime.UnixEpoch.Ticks) / 10;
 
     // Header bytes are decoded as UTF-8 with replacement: exporters escape whatever they receive.
