@@ -12,9 +12,10 @@ public sealed class ExportResilienceTests
 {
     private const int Requests = 40;
 
-    // Envoy's default per-message timeout: if an export ever sat on the request path long enough to matter,
-    // these exchanges would come back as FailOpenTimeout instead of Processed.
-    private static readonly EmulatorOptions EnvoyDefaults = new() { MessageTimeout = TimeSpan.FromMilliseconds(200) };
+    // If an export ever sat on the request path, these exchanges would come back as FailOpenTimeout: the hung
+    // collector holds a POST for a minute. 1 s (not Envoy's 200 ms) leaves room for a loaded 2-core CI machine
+    // running four test assemblies at once; a warm-up request takes the JIT out of the measured ones.
+    private static readonly EmulatorOptions EnvoyDefaults = new() { MessageTimeout = TimeSpan.FromSeconds(1) };
 
     [Fact]
     public async Task HungZipkinAndDeadDaemon_RequestsAreProcessedAndTheQueueBoundHolds()
@@ -27,9 +28,10 @@ public sealed class ExportResilienceTests
             ["TraceFilter:XRay:DaemonAddress"] = ClosedUdpPort(),
         }, hangZipkin: true);
         using var metrics = host.Filter.Metrics();
+        await Emulation.For(host.Filter).SendAsync(Emulation.Get("api.example.com")).DefaultTimeout();
         var emulator = Emulation.For(host.Filter, EnvoyDefaults);
 
-        for (var i = 0; i < Requests; i++)
+        for (var i = 1; i < Requests; i++)
         {
             var exchange = await emulator.SendAsync(Emulation.Get("api.example.com")).DefaultTimeout();
             Assert.Equal(ExchangeOutcome.Processed, exchange.Outcome);
@@ -50,9 +52,10 @@ public sealed class ExportResilienceTests
     {
         await using var host = await ExportHost.StartAsync(zipkinEndpoint: $"http://{ClosedTcpPort()}/api/v2/spans");
         using var metrics = host.Filter.Metrics();
+        await Emulation.For(host.Filter).SendAsync(Emulation.Get("api.example.com")).DefaultTimeout();
         var emulator = Emulation.For(host.Filter, EnvoyDefaults);
 
-        for (var i = 0; i < 5; i++)
+        for (var i = 1; i < 5; i++)
         {
             var exchange = await emulator.SendAsync(Emulation.Get("api.example.com")).DefaultTimeout();
             Assert.Equal(ExchangeOutcome.Processed, exchange.Outcome);
