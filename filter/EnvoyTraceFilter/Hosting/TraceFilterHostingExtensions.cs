@@ -85,8 +85,6 @@ public static class TraceFilterHostingExtensions
     {
         app.MapGrpcService<ExternalProcessorService>();
         app.MapGrpcHealthChecksService();
-        // Build the first snapshot now, so a bad configuration fails startup rather than the first request.
-        _ = app.Services.GetRequiredService<FilterSnapshotProvider>();
         return app;
     }
 
@@ -104,7 +102,13 @@ public static class TraceFilterHostingExtensions
     {
         try
         {
-            await app.RunAsync().ConfigureAwait(false);
+            // Validate every options type before the host resolves its hosted services (the exporters read their
+            // options when constructed), so all configuration errors are reported together.
+            app.Services.GetService<IStartupValidator>()?.Validate();
+            await app.StartAsync().ConfigureAwait(false);
+            // Build the first snapshot now (startup validation has passed), not on the first request.
+            _ = app.Services.GetRequiredService<FilterSnapshotProvider>();
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
             return 0;
         }
         catch (Exception e) when (ConfigurationFailures(e) is { Count: > 0 } failures)
