@@ -17,8 +17,13 @@ public sealed class TraceFilterOptions
     /// <summary>Address to listen on: an IP address, or "*" for all interfaces.</summary>
     public string ListenAddress { get; set; } = "*";
 
-    /// <summary>Kestrel's HTTP/2 stream limit per connection; keep it at or above Envoy's (1024 from Envoy 1.36).</summary>
-    public int MaxStreamsPerConnection { get; set; } = 1024;
+    /// <summary>
+    /// Kestrel's HTTP/2 stream limit per connection. Besides capping concurrency (keep it ≥ Envoy's 1024), Kestrel
+    /// refuses new streams with ENHANCE_YOUR_CALM once it tracks more than twice this many streams that it closed
+    /// but the client did not: with the early finish every stream is one of those for up to 5 s, so this must
+    /// cover 5 s of one connection's request rate (10000 ⇒ ~4000 req/s per Envoy connection). See RATIONALE.md.
+    /// </summary>
+    public int MaxStreamsPerConnection { get; set; } = 10000;
 
     public ExtProcOptions ExtProc { get; set; } = new();
 

@@ -51,9 +51,8 @@ public static class TraceFilterHostingExtensions
                 kestrel.ListenAnyIP(port, listen => listen.Protocols = HttpProtocols.Http2);
             }
 
-            // Envoy ≥1.36 allows 1024 streams per connection; below that Kestrel refuses streams and Envoy
-            // opens more connections, which costs ~20% CPU per request (docs/performance-baseline.md §3.4).
-            kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection > 0 ? options.MaxStreamsPerConnection : 1024;
+            // Also bounds the streams Kestrel keeps after finishing them early (see TraceFilterOptions).
+            kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection > 0 ? options.MaxStreamsPerConnection : 10000;
         });
         return builder;
     }
