@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using EnvoyTraceFilter.Configuration;
 using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Exporters;
@@ -26,13 +25,4 @@ internal static class TestFilter
         new(Metrics(), new ErrorLogLimiter(TimeProvider.System), sink, TimeProvider.System, NullLogger<StreamServices>.Instance);
 
     public static FilterMetrics Metrics() => new(new TestMeterFactory());
-
-    private sealed class TestMeterFactory : IMeterFactory
-    {
-        public Meter Create(MeterOptions options) => new(options);
-
-        public void Dispose()
-        {
-        }
-    }
 }

@@ -29,8 +29,6 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
     /// <summary>True once no further message can come for this stream: the caller should end the call now.</summary>
     public bool Finished { get; private set; }
 
-    public RequestDecision? Decision { get; private set; }
-
     public int ResponseStatus { get; private set; }
 
     public ProcessingResponse Handle(ProcessingRequest request)
@@ -110,7 +108,6 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
         _start = attributes.RequestTime ?? services.Time.GetUtcNow();
         var hop = snapshot.Analyzer.Propagation.Mode == PropagationMode.Hop;
         var decision = snapshot.Analyzer.Analyze(headers, attributes.SourceAddress, hop && services.Sink.NeedsActivity ? this : null);
-        Decision = decision;
         RequestMetrics.Record(services.Metrics, decision);
 
         // Translate-only mode is not a hop: the span belongs to whoever minted the incoming id.

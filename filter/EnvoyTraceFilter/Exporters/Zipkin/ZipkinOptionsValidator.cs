@@ -1,3 +1,4 @@
+using EnvoyTraceFilter.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace EnvoyTraceFilter.Exporters.Zipkin;
@@ -9,10 +10,7 @@ internal sealed class ZipkinOptionsValidator : IValidateOptions<ZipkinOptions>
     {
         const string section = ZipkinOptions.SectionName;
         var errors = new List<string>();
-        if (!Enum.TryParse<ZipkinProtocol>(options.Protocol, ignoreCase: true, out var protocol) || !Enum.IsDefined(protocol) || int.TryParse(options.Protocol, out _))
-        {
-            errors.Add($"{section}:Protocol '{options.Protocol}' is not valid; use one of {string.Join(", ", Enum.GetNames<ZipkinProtocol>())}.");
-        }
+        FilterSnapshotCompiler.ParseEnum<ZipkinProtocol>(options.Protocol, $"{section}:Protocol", errors);
 
         if (!string.IsNullOrWhiteSpace(options.Endpoint)
             && (!Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))

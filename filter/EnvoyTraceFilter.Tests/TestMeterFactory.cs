@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace EnvoyTraceFilter.Tests.Exporters.XRay;
+namespace EnvoyTraceFilter.Tests;
 
 internal sealed class TestMeterFactory : IMeterFactory
 {
