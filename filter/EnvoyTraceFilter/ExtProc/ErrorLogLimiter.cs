@@ -1,21 +1,11 @@
+using EnvoyTraceFilter.Telemetry;
+
 namespace EnvoyTraceFilter.ExtProc;
 
-/// <summary>Lets one log line per kind through per interval, so a storm of identical errors cannot flood the log.</summary>
+/// <summary>One <see cref="LogLimiter"/> per kind of stream error; the interval comes from the current configuration.</summary>
 public sealed class ErrorLogLimiter(TimeProvider time)
 {
-    private readonly long[] _next = new long[Enum.GetValues<ErrorKind>().Length];
+    private readonly LogLimiter[] _limiters = [.. Enum.GetValues<ErrorKind>().Select(_ => new LogLimiter(time, TimeSpan.Zero))];
 
-    public bool ShouldLog(ErrorKind kind, TimeSpan interval)
-    {
-        var now = time.GetTimestamp();
-        ref var slot = ref _next[(int)kind];
-        var due = Volatile.Read(ref slot);
-        if (now < due)
-        {
-            return false;
-        }
-
-        var next = now + (long)(interval.TotalSeconds * time.TimestampFrequency);
-        return Interlocked.CompareExchange(ref slot, next, due) == due;
-    }
+    public bool ShouldLog(ErrorKind kind, TimeSpan interval) => _limiters[(int)kind].TryAcquire(interval, out _);
 }

@@ -1,14 +1,16 @@
+using EnvoyTraceFilter.Telemetry;
+
 namespace EnvoyTraceFilter.Exporters.XRay;
 
-/// <summary>One <see cref="XRayLogLimiter"/> per kind of log line that could otherwise fire per span.</summary>
+/// <summary>One <see cref="LogLimiter"/> per kind of log line that could otherwise fire per span.</summary>
 internal sealed class XRayExporterLimiters(TimeProvider time, TimeSpan interval)
 {
-    public XRayLogLimiter QueueFull { get; } = new(time, interval);
-    public XRayLogLimiter IncompatibleId { get; } = new(time, interval);
-    public XRayLogLimiter TooLarge { get; } = new(time, interval);
-    public XRayLogLimiter Reduced { get; } = new(time, interval);
-    public XRayLogLimiter Invalid { get; } = new(time, interval);
-    public XRayLogLimiter SendFailed { get; } = new(time, interval);
-    public XRayLogLimiter NoAddress { get; } = new(time, interval);
-    public XRayLogLimiter Unexpected { get; } = new(time, interval);
+    public LogLimiter QueueFull { get; } = new(time, interval);
+    public LogLimiter IncompatibleId { get; } = new(time, interval);
+    public LogLimiter TooLarge { get; } = new(time, interval);
+    public LogLimiter Reduced { get; } = new(time, interval);
+    public LogLimiter Invalid { get; } = new(time, interval);
+    public LogLimiter SendFailed { get; } = new(time, interval);
+    public LogLimiter NoAddress { get; } = new(time, interval);
+    public LogLimiter Unexpected { get; } = new(time, interval);
 }

@@ -1,3 +1,4 @@
+using EnvoyTraceFilter.Telemetry;
 using EnvoyTraceFilter.Core.XRay;
 using Microsoft.Extensions.Logging;
 
@@ -5,7 +6,7 @@ namespace EnvoyTraceFilter.Exporters.XRay;
 
 /// <summary>
 /// Every X-Ray exporter log line, with stable event ids 4100–4199. Lines that could fire per span are
-/// only written through an <see cref="XRayLogLimiter"/> and report how many were suppressed.
+/// only written through an <see cref="LogLimiter"/> and report how many were suppressed.
 /// </summary>
 internal static partial class XRayExporterLog
 {

@@ -1,3 +1,4 @@
+using EnvoyTraceFilter.Telemetry;
 using System.Net;
 using System.Net.Sockets;
 using EnvoyTraceFilter.Core.XRay;
@@ -19,7 +20,7 @@ internal sealed class XRayUdpEmitter : IXRayEmitter
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
-    private readonly XRayLogLimiter _resolveLog;
+    private readonly LogLimiter _resolveLog;
     private Socket? _socket;
     private DateTimeOffset _nextRefresh = DateTimeOffset.MinValue;
 
@@ -31,7 +32,7 @@ internal sealed class XRayUdpEmitter : IXRayEmitter
         _time = time;
         _logger = logger;
         _resolve = resolve ?? ((host, ct) => Dns.GetHostAddressesAsync(host, ct));
-        _resolveLog = new XRayLogLimiter(time, options.LogInterval);
+        _resolveLog = new LogLimiter(time, options.LogInterval);
     }
 
     public IPEndPoint? CurrentEndPoint { get; private set; }
