@@ -9,8 +9,8 @@ namespace EnvoyTraceFilter.Exporters.XRay;
 /// </summary>
 public sealed class XRayExporterMetrics
 {
-    public const string MeterName = "EnvoyTraceFilter";
-    public const string SpansInstrumentName = "tracefilter.export.spans";
+    public const string MeterName = Telemetry.FilterMetrics.MeterName;
+    public const string SpansInstrumentName = ExportSpanCounter.InstrumentName;
 
     private static readonly KeyValuePair<string, object?> ExporterTag = new("exporter", "xray");
 
@@ -31,8 +31,7 @@ public sealed class XRayExporterMetrics
     public XRayExporterMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName);
-        _spans = meter.CreateCounter<long>(SpansInstrumentName, "{span}", "Spans handed to an exporter, by outcome.");
+        _spans = ExportSpanCounter.Create(meterFactory);
     }
 
     internal static string ResultTag(XRayExportResult result) => (string)ResultTags[(int)result].Value!;

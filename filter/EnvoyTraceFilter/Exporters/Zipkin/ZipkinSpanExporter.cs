@@ -38,8 +38,7 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable
             SingleReader = true,
             AllowSynchronousContinuations = false,
         });
-        // Same name, unit and description as the X-Ray exporter's, so the meter hands back one shared instrument.
-        _spans = meters.Create("EnvoyTraceFilter").CreateCounter<long>("tracefilter.export.spans", "{span}", "Spans handed to an exporter, by outcome.");
+        _spans = ExportSpanCounter.Create(meters);
     }
 
     public long Exported => Interlocked.Read(ref _exported);
