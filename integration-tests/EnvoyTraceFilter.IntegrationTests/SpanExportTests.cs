@@ -35,7 +35,8 @@ public sealed class SpanExportTests
         Assert.Equal(spanId, zipkin.GetProperty("id").GetString());
         Assert.Equal("f5fcf8089dec2751", zipkin.GetProperty("parentId").GetString());
         Assert.Equal("SERVER", zipkin.GetProperty("kind").GetString());
-        Assert.Equal("api.example.com", zipkin.GetProperty("name").GetString());
+        // The span is named after the operation, as Brave names HTTP server spans; the service is the endpoint's.
+        Assert.Equal("get", zipkin.GetProperty("name").GetString());
         Assert.Equal("api.example.com", zipkin.GetProperty("localEndpoint").GetProperty("serviceName").GetString());
         Assert.True(zipkin.GetProperty("timestamp").GetInt64() > 0);
         Assert.True(zipkin.GetProperty("duration").GetInt64() >= 0);
@@ -66,6 +67,26 @@ public sealed class SpanExportTests
         Assert.False(segment.TryGetProperty("fault", out _));
 
         await AssertNothingElseBeforeSentinel(host, emulator);
+    }
+
+    [Fact]
+    public async Task RequestWithoutTraceContext_IsARootOnBothBackends()
+    {
+        await using var host = await ExportHost.StartAsync();
+
+        var exchange = await Emulation.For(host.Filter).SendAsync(Request("api.example.com")).DefaultTimeout();
+
+        var traceId = exchange.Upstream!.Get("x-b3-traceid")!;
+        var spanId = exchange.Upstream.Get("x-b3-spanid")!;
+        Assert.Null(exchange.Upstream.Get("x-b3-parentspanid"));
+        var zipkin = await host.Zipkin.NextSpanAsync();
+        Assert.Equal(traceId, zipkin.GetProperty("traceId").GetString());
+        Assert.Equal(spanId, zipkin.GetProperty("id").GetString());
+        Assert.False(zipkin.TryGetProperty("parentId", out var parent), "a root span has no parentId, got " + parent);
+        var segment = await host.XRay.NextSegmentAsync();
+        Assert.Equal("1-" + traceId[..8] + "-" + traceId[8..], segment.GetProperty("trace_id").GetString());
+        Assert.Equal(spanId, segment.GetProperty("id").GetString());
+        Assert.False(segment.TryGetProperty("parent_id", out _));
     }
 
     [Theory]
@@ -115,7 +136,7 @@ public sealed class SpanExportTests
         await Emulation.For(host.Filter).SendAsync(new DownstreamRequest { Authority = "evil.test", PeerAddress = IPEndPoint.Parse("203.0.113.9:4000") }).DefaultTimeout();
 
         var zipkin = await host.Zipkin.NextSpanAsync();
-        Assert.Equal("My application", zipkin.GetProperty("name").GetString());
+        Assert.Equal("get", zipkin.GetProperty("name").GetString());
         Assert.Equal("my application", zipkin.GetProperty("localEndpoint").GetProperty("serviceName").GetString());
         Assert.False(zipkin.GetProperty("tags").TryGetProperty("x_forwarded_for", out _));
         var segment = await host.XRay.NextSegmentAsync();

@@ -30,7 +30,7 @@ public sealed class XRaySegmentSizeTests
     {
         var span = new SpanRecord
         {
-            TraceId = XRaySpans.TraceId, SpanId = new SpanId(1), Name = "n", StartUnixMicros = 1,
+            TraceId = XRaySpans.TraceId, SpanId = new SpanId(1), ServiceName = "n", StartUnixMicros = 1,
             Method = "GET", Url = "http://a/" + new string('p', 70_000),
         };
 

@@ -57,7 +57,7 @@ public sealed class XRaySegmentWriterTests
     {
         var span = new SpanRecord
         {
-            TraceId = XRaySpans.TraceId, SpanId = new SpanId(0xabcdef0123456789UL), Name = "root",
+            TraceId = XRaySpans.TraceId, SpanId = new SpanId(0xabcdef0123456789UL), ServiceName = "root",
             StartUnixMicros = 1_700_000_000_000_000, EndUnixMicros = 1_700_000_000_000_001,
             Method = "GET", Url = "http://a/", ClientIp = "10.0.0.1", Status = 204,
         };
@@ -78,8 +78,7 @@ public sealed class XRaySegmentWriterTests
     [Fact]
     public void Times_are_exact_decimal_text_and_end_never_precedes_start()
     {
-        var span = XRaySpans.Minimal();
-        span.EndUnixMicros = 0;
+        var span = XRaySpans.Minimal() with { EndUnixMicros = 0 };
 
         Assert.Equal(XRayWriteResult.Written, _writer.Write(span, out var datagram));
 
@@ -116,7 +115,7 @@ public sealed class XRaySegmentWriterTests
     {
         var span = new SpanRecord
         {
-            TraceId = new TraceId(high, low), SpanId = new SpanId(spanId), Name = name,
+            TraceId = new TraceId(high, low), SpanId = new SpanId(spanId), ServiceName = name,
             StartUnixMicros = 1, Method = "GET", Url = "/",
         };
 
@@ -131,7 +130,7 @@ public sealed class XRaySegmentWriterTests
         var name = new string('n', 199) + "\ud83d\ude00" + "tail";
         var record = new SpanRecord
         {
-            TraceId = span.TraceId, SpanId = span.SpanId, Name = name, StartUnixMicros = 5,
+            TraceId = span.TraceId, SpanId = span.SpanId, ServiceName = name, StartUnixMicros = 5,
             Method = "GET", Url = "/",
         };
 
@@ -145,7 +144,7 @@ public sealed class XRaySegmentWriterTests
     {
         var span = new SpanRecord
         {
-            TraceId = new TraceId(0, 0x27e371903a2de979UL, Is64Bit: true), SpanId = new SpanId(2), Name = "n",
+            TraceId = new TraceId(0, 0x27e371903a2de979UL, Is64Bit: true), SpanId = new SpanId(2), ServiceName = "n",
             StartUnixMicros = 1, Method = "GET", Url = "/",
         };
 

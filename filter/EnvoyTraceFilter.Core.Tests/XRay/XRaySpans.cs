@@ -16,7 +16,7 @@ internal static class XRaySpans
         TraceId = TraceId,
         SpanId = new SpanId(0x53995c3f42cd8ad8UL),
         ParentSpanId = new SpanId(0x0123456789abcdefUL),
-        Name = "shop.example.com",
+        ServiceName = "shop.example.com",
         StartUnixMicros = 1_700_000_000_123_456,
         EndUnixMicros = 1_700_000_000_234_567,
         Method = "GET",
@@ -33,7 +33,7 @@ internal static class XRaySpans
     {
         TraceId = TraceId,
         SpanId = new SpanId(0x1111111111111111UL),
-        Name = "api",
+        ServiceName = "api",
         StartUnixMicros = 1_700_000_000_000_007,
         EndUnixMicros = 1_700_000_001_500_000,
         Method = "POST",

@@ -5,6 +5,7 @@ using EnvoyTraceFilter.Core.Headers;
 using EnvoyTraceFilter.Core.Naming;
 using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Core.Sampling;
+using EnvoyTraceFilter.Core.Spans;
 
 namespace EnvoyTraceFilter.Core.Analysis;
 
@@ -30,8 +31,8 @@ public sealed class RequestAnalyzer(
 
     /// <param name="headers">The request headers.</param>
     /// <param name="sourceAddress">Envoy's source.address attribute ("ip:port"), empty when not sent.</param>
-    /// <param name="minter">Mints the span id of sampled requests when an exporter must own it.</param>
-    public RequestDecision Analyze(in HeaderSet headers, ReadOnlySpan<char> sourceAddress = default, ISampledSpanMinter? minter = null)
+    /// <param name="spans">Starts the span of a sampled hop (and owns its id); null when no exporter wants spans.</param>
+    public RequestDecision Analyze(in HeaderSet headers, ReadOnlySpan<char> sourceAddress = default, IHopSpanSource? spans = null)
     {
         var client = clients.Resolve(sourceAddress, headers.Get(KnownHeader.XForwardedFor), headers.Get(KnownHeader.XEnvoyExternalAddress));
         var service = namer.Resolve(headers.Get(KnownHeader.Authority));
@@ -43,6 +44,7 @@ public sealed class RequestAnalyzer(
         var edits = new HeaderEdits(TraceHeaderWriter.Capacity(headers));
 
         OutgoingTrace? outgoing = null;
+        HopSpan? span = null;
         if (translateOnly)
         {
             if (context is { } ctx)
@@ -55,7 +57,9 @@ public sealed class RequestAnalyzer(
         else
         {
             var parent = context?.SpanId ?? default;
-            var spanId = sampling.Sampled && minter is not null ? minter.Mint(traceId, parent, sampling.Debug) : ids.NewSpanId();
+            // Only a hop has a span of its own: translate-only output belongs to whoever minted the incoming id.
+            span = sampling.Sampled ? spans?.Start(traceId, parent, sampling.Debug) : null;
+            var spanId = span?.SpanId ?? ids.NewSpanId();
             outgoing = new OutgoingTrace(traceId, spanId, parent, sampling.Sampled, sampling.Debug);
             var keepExtras = incoming.Valid.Contains(TraceFormat.XRay);
             TraceHeaderWriter.Write(outgoing.Value, headers, propagation.Outputs, TraceFormatSet.Empty, keepExtras, edits);
@@ -74,6 +78,7 @@ public sealed class RequestAnalyzer(
         return new RequestDecision
         {
             Incoming = incoming, Outgoing = outgoing, Edits = edits, Sampling = sampling, Client = client, Service = service,
+            Span = span,
         };
     }
 

@@ -3,6 +3,7 @@ using EnvoyTraceFilter.Core.Headers;
 using EnvoyTraceFilter.Core.Naming;
 using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Core.Sampling;
+using EnvoyTraceFilter.Core.Spans;
 
 namespace EnvoyTraceFilter.Core.Analysis;
 
@@ -21,6 +22,9 @@ public sealed class RequestDecision
     public required ClientAddress Client { get; init; }
 
     public required ServiceNameResult Service { get; init; }
+
+    /// <summary>The span of a sampled hop, started by the analyzer's span source; null otherwise.</summary>
+    public HopSpan? Span { get; init; }
 
     public bool Sampled => Sampling.Sampled;
 }

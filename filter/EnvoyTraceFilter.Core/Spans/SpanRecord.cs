@@ -3,30 +3,29 @@ using EnvoyTraceFilter.Core.Propagation;
 namespace EnvoyTraceFilter.Core.Spans;
 
 /// <summary>
-/// Everything an exporter needs about one request's span, filled by the request and response phases of
-/// one ext_proc stream and handed to the exporters once, after the stream ends. Exporters must treat it
-/// as read-only: both the Zipkin and the X-Ray exporter see the same instance.
+/// One finished hop span, immutable: built once by <see cref="HopSpan.Complete"/> and handed to every exporter,
+/// which may read it from any thread. Times are Unix epoch microseconds, the unit both Zipkin and X-Ray use.
 /// </summary>
-public sealed class SpanRecord
+public sealed record SpanRecord
 {
     public required TraceId TraceId { get; init; }
 
-    /// <summary>The hop's span id minted by the translator: the app's spans are its children.</summary>
+    /// <summary>The hop's span id, the one written to the app's headers: the app's spans are its children.</summary>
     public required SpanId SpanId { get; init; }
 
     /// <summary>The incoming span id; invalid (0) when this span is a root.</summary>
     public SpanId ParentSpanId { get; init; }
 
     /// <summary>Service name chosen by the naming rules (already sanitised for X-Ray).</summary>
-    public required string Name { get; init; }
+    public required string ServiceName { get; init; }
 
     public bool Debug { get; init; }
 
-    /// <summary>Start, Unix epoch microseconds (request headers arrival, or Envoy's request.time).</summary>
+    /// <summary>Start: Envoy's request.time, or when the request headers arrived.</summary>
     public required long StartUnixMicros { get; init; }
 
-    /// <summary>End, Unix epoch microseconds (response headers arrival, or when the stream ended).</summary>
-    public long EndUnixMicros { get; set; }
+    /// <summary>End: when the response headers arrived, or when the stream ended without them.</summary>
+    public long EndUnixMicros { get; init; }
 
     public required string Method { get; init; }
 
@@ -38,19 +37,19 @@ public sealed class SpanRecord
 
     public string? ClientIp { get; init; }
 
-    /// <summary>True only when <see cref="ClientIp"/> really came from X-Forwarded-For.</summary>
+    /// <summary>True only when <see cref="ClientIp"/> came from an X-Forwarded-For entry a client could have written.</summary>
     public bool ClientIpFromForwardedFor { get; init; }
 
     public string? UserAgent { get; init; }
 
     /// <summary>Response status; 0 when no response headers were seen.</summary>
-    public int Status { get; set; }
+    public int Status { get; init; }
 
     /// <summary>Response content-length when the response carried a valid one.</summary>
-    public long? ResponseContentLength { get; set; }
+    public long? ResponseContentLength { get; init; }
 
     /// <summary>Why the span is incomplete (stream ended without response headers); null when complete.</summary>
-    public string? IncompleteReason { get; set; }
+    public string? IncompleteReason { get; init; }
 
     public bool Incomplete => IncompleteReason is not null;
 

@@ -58,7 +58,7 @@ public sealed class XRaySegmentWriter
     {
         ArgumentNullException.ThrowIfNull(span);
         datagram = ReadOnlyMemory<byte>.Empty;
-        if (!span.TraceId.IsValid || !span.SpanId.IsValid || string.IsNullOrWhiteSpace(span.Name) ||
+        if (!span.TraceId.IsValid || !span.SpanId.IsValid || string.IsNullOrWhiteSpace(span.ServiceName) ||
             span.StartUnixMicros < 0)
         {
             return XRayWriteResult.Invalid;
@@ -92,7 +92,7 @@ public sealed class XRaySegmentWriter
         _json.Reset(_buffer);
 
         _json.WriteStartObject();
-        _json.WriteString(XRayJsonNames.Name, XRayJsonValues.Truncate(span.Name.Trim(), MaxNameLength));
+        _json.WriteString(XRayJsonNames.Name, XRayJsonValues.Truncate(span.ServiceName.Trim(), MaxNameLength));
         XRayJsonValues.WriteSpanId(_json, XRayJsonNames.Id, span.SpanId);
         Span<byte> traceId = stackalloc byte[XRayTraceIds.Length];
         XRayTraceIds.Write(span.TraceId, traceId);

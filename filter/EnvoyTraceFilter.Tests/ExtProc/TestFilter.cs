@@ -19,7 +19,7 @@ internal static class TestFilter
     }
 
     public static ProcessingStream Stream(FilterSnapshot snapshot, SpanSink? sink = null) =>
-        new(snapshot, Services(sink ?? new SpanSink(null, null, null)));
+        new(snapshot, Services(sink ?? new SpanSink(null, null, new RandomIdGenerator(TimeProvider.System))));
 
     public static StreamServices Services(SpanSink sink) =>
         new(Metrics(), new ErrorLogLimiter(TimeProvider.System), sink, TimeProvider.System, NullLogger<StreamServices>.Instance);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Core.Spans;
 using EnvoyTraceFilter.Exporters.XRay;
 using EnvoyTraceFilter.Exporters.Zipkin;
@@ -6,25 +7,46 @@ using EnvoyTraceFilter.Exporters.Zipkin;
 namespace EnvoyTraceFilter.Exporters;
 
 /// <summary>
-/// Where finished spans go: both exporters get the same record from the same sampling decision. Each
-/// exporter only queues (never blocks, never throws); a disabled exporter is null.
+/// The one owner of hop spans: starts each sampled hop's span (choosing its id), and sends the finished record to
+/// both exporters from the same sampling decision. Each exporter only queues (never blocks, never throws); a
+/// disabled exporter is null. The edge sees only <see cref="IHopSpanSource"/> and <see cref="HopSpan"/>.
 /// </summary>
-public sealed class SpanSink(XRayExporter? xray, ZipkinSpanExporter? zipkin, HopActivitySource? hops)
+public sealed class SpanSink : IHopSpanSource
 {
-    /// <summary>True when the Zipkin/OTLP exporter needs an Activity per sampled hop (it then mints the span id).</summary>
-    public bool NeedsActivity => zipkin is not null && hops is not null;
+    private readonly XRayExporter? _xray;
+    private readonly ZipkinSpanExporter? _zipkin;
+    private readonly IIdGenerator _ids;
 
-    public bool Enabled => xray is not null || zipkin is not null;
-
-    public Activity? StartHop(Core.Propagation.TraceId traceId, Core.Propagation.SpanId parent, DateTime startUtc) =>
-        hops?.Start(traceId, parent, startUtc);
-
-    public void Export(SpanRecord span, Activity? activity)
+    public SpanSink(XRayExporter? xray, ZipkinSpanExporter? zipkin, IIdGenerator ids)
     {
-        xray?.TryEnqueue(span);
-        if (zipkin is not null && activity is not null)
+        _xray = xray;
+        _zipkin = zipkin;
+        _ids = ids;
+    }
+
+    /// <summary>False when no exporter is on: then no span is started at all.</summary>
+    public bool Enabled => _xray is not null || _zipkin is not null;
+
+    public HopSpan Start(TraceId traceId, SpanId parentSpanId, bool debug)
+    {
+        // The OpenTelemetry exporters can only send an Activity whose span id the runtime chose: then that id is the hop's.
+        var activity = _zipkin?.StartActivity(traceId, parentSpanId);
+        var spanId = activity is null ? _ids.NewSpanId() : HopActivities.SpanIdOf(activity);
+        return new SinkSpan(this, activity, traceId, spanId, parentSpanId, debug);
+    }
+
+    private void Export(SpanRecord record, Activity? activity)
+    {
+        _xray?.TryEnqueue(record);
+        if (activity is not null)
         {
-            zipkin.TryEnqueue(span, activity);
+            _zipkin!.TryEnqueue(record, activity);
         }
+    }
+
+    private sealed class SinkSpan(SpanSink sink, Activity? activity, TraceId traceId, SpanId spanId, SpanId parent, bool debug)
+        : HopSpan(traceId, spanId, parent, debug)
+    {
+        protected override void Export(SpanRecord record) => sink.Export(record, activity);
     }
 }

@@ -1,9 +1,6 @@
-using System.Diagnostics;
 using Envoy.Service.ExtProc.V3;
 using EnvoyTraceFilter.Configuration;
-using EnvoyTraceFilter.Core.Analysis;
 using EnvoyTraceFilter.Core.Headers;
-using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Core.Spans;
 using BodyMode = Envoy.Extensions.Filters.Http.ExtProc.V3.ProcessingMode.Types.BodySendMode;
 
@@ -15,16 +12,12 @@ namespace EnvoyTraceFilter.ExtProc;
 /// The span of a sampled request starts at its request headers and is handed to the exporters once: at the
 /// response headers, or when the stream ends without them (then marked incomplete with the reason).
 /// </summary>
-internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices services) : ISampledSpanMinter
+internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices services)
 {
-    private static readonly RandomIdGenerator FallbackIds = new(TimeProvider.System);
-
     private bool _requestHeadersSeen;
     private bool _responseHeadersSeen;
     private bool _bodyModes;
-    private DateTimeOffset _start;
-    private SpanRecord? _span;
-    private Activity? _activity;
+    private HopSpan? _span;
 
     /// <summary>True once no further message can come for this stream: the caller should end the call now.</summary>
     public bool Finished { get; private set; }
@@ -54,7 +47,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
                 {
                     // Envoy will send no response_headers: the span ends here, without a status.
                     Finished = true;
-                    CompleteSpan(incompleteReason: null);
+                    CompleteSpan(new SpanResponse(Now()));
                 }
 
                 return requestAnswer;
@@ -91,29 +84,21 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
         {
             // Envoy closing the stream (half-close and/or reset) is all ext_proc shows of a client that left,
             // an upstream reset or an Envoy timeout: the response headers never came.
-            CompleteSpan(incompleteReason: how is "reset" or "client_closed" ? "no_response_headers" : how);
+            CompleteSpan(new SpanResponse(Now(), IncompleteReason: how is "reset" or "client_closed" ? "no_response_headers" : how));
         }
-    }
-
-    SpanId ISampledSpanMinter.Mint(TraceId traceId, SpanId parentSpanId, bool debug)
-    {
-        _activity = services.Sink.StartHop(traceId, parentSpanId, _start.UtcDateTime);
-        return _activity is null ? FallbackIds.NewSpanId() : Exporters.Zipkin.HopActivitySource.SpanIdOf(_activity);
     }
 
     private ProcessingResponse OnRequestHeaders(ProcessingRequest request)
     {
         var headers = HeaderMapReader.Read(request.RequestHeaders.Headers);
         var attributes = RequestAttributes.Read(request);
-        _start = attributes.RequestTime ?? services.Time.GetUtcNow();
-        var hop = snapshot.Analyzer.Propagation.Mode == PropagationMode.Hop;
-        var decision = snapshot.Analyzer.Analyze(headers, attributes.SourceAddress, hop && services.Sink.NeedsActivity ? this : null);
+        var decision = snapshot.Analyzer.Analyze(headers, attributes.SourceAddress, services.Sink.Enabled ? services.Sink : null);
         RequestMetrics.Record(services.Metrics, decision);
-
-        // Translate-only mode is not a hop: the span belongs to whoever minted the incoming id.
-        if (decision.Sampled && hop && services.Sink.Enabled && decision.Outgoing is { } outgoing)
+        if (decision.Span is { } span)
         {
-            _span = SpanFactory.Create(headers, decision, outgoing, _start, SpanFactory.Tags(snapshot, request.RequestHeaders.Headers));
+            span.Describe(SpanRequests.Create(headers, decision, attributes.RequestTime ?? services.Time.GetUtcNow(),
+                SpanRequests.Tags(snapshot, request.RequestHeaders.Headers)));
+            _span = span;
         }
 
         if (services.Logger.IsEnabled(LogLevel.Debug))
@@ -141,32 +126,26 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
 
         if (_span is not null)
         {
-            _span.Status = ResponseStatus;
+            long? contentLength = null;
             var length = headers.Get(KnownHeader.ContentLength);
             if (System.Buffers.Text.Utf8Parser.TryParse(length, out long bytes, out var read) && read == length.Length && bytes >= 0)
             {
-                _span.ResponseContentLength = bytes;
+                contentLength = bytes;
             }
 
-            CompleteSpan(incompleteReason: null);
+            CompleteSpan(new SpanResponse(Now(), ResponseStatus, contentLength));
         }
 
         return new ProcessingResponse { ResponseHeaders = new HeadersResponse() };
     }
 
-    private void CompleteSpan(string? incompleteReason)
+    private void CompleteSpan(in SpanResponse response)
     {
-        var span = _span;
+        _span?.Complete(response);
         _span = null;
-        if (span is null)
-        {
-            return;
-        }
-
-        span.EndUnixMicros = SpanFactory.ToUnixMicros(services.Time.GetUtcNow());
-        span.IncompleteReason = incompleteReason;
-        services.Sink.Export(span, _activity);
     }
+
+    private long Now() => SpanRequests.ToUnixMicros(services.Time.GetUtcNow());
 
     private ProcessingResponse Guard(string phase, ProcessingRequest request, Func<ProcessingRequest, ProcessingResponse> handler, Func<ProcessingResponse> passThrough)
     {

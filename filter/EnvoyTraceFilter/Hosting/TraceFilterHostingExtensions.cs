@@ -16,9 +16,16 @@ namespace EnvoyTraceFilter.Hosting;
 
 public static class TraceFilterHostingExtensions
 {
+    /// <summary>ASP.NET Core's per-request hosting log category; switched off (see <see cref="AddTraceFilter"/>).</summary>
+    public const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     public static WebApplicationBuilder AddTraceFilter(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // With this category enabled, ASP.NET Core creates an Activity and a log scope for every call: CPU on every
+        // stream for nothing (each ext_proc stream is one request; nothing here logs per request), and an ambient
+        // Activity that span code could inherit by accident.
+        builder.Logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
         services.AddOptions<TraceFilterOptions>()
             .Bind(builder.Configuration.GetSection(TraceFilterOptions.SectionName))
             .ValidateOnStart();
@@ -65,19 +72,12 @@ public static class TraceFilterHostingExtensions
             .Bind(builder.Configuration.GetSection(ZipkinOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ZipkinOptions>, ZipkinOptionsValidator>();
-        services.AddSingleton<HopActivitySource>();
-        services.AddSingleton(sp =>
-        {
-            var naming = sp.GetRequiredService<IOptions<TraceFilterOptions>>().Value.Naming;
-            // One exporter per service name: the naming guard's host names, plus fixed names and the fallback.
-            var names = Math.Max(0, naming.MaxDistinctNames) + naming.Rules.Length + 1;
-            return new ZipkinSpanExporter(sp.GetRequiredService<IOptions<ZipkinOptions>>(), sp.GetRequiredService<IMeterFactory>(), names);
-        });
+        services.AddSingleton<ZipkinSpanExporter>();
         services.AddHostedService(sp => sp.GetRequiredService<ZipkinSpanExporter>());
         services.AddSingleton(sp => new SpanSink(
             sp.GetRequiredService<IOptions<XRayExporterOptions>>().Value.Enabled ? sp.GetRequiredService<XRayExporter>() : null,
             sp.GetRequiredService<IOptions<ZipkinOptions>>().Value.Enabled ? sp.GetRequiredService<ZipkinSpanExporter>() : null,
-            sp.GetRequiredService<HopActivitySource>()));
+            sp.GetRequiredService<IIdGenerator>()));
     }
 
     public static WebApplication MapTraceFilter(this WebApplication app)

@@ -39,6 +39,7 @@ public sealed class FilterHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new DiscardingLoggerProvider());
         // Exporters stay off unless a test turns them on and points them at its own collector.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

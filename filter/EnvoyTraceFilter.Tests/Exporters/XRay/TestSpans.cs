@@ -21,7 +21,7 @@ internal static class TestSpans
         TraceId = traceId,
         SpanId = new SpanId(spanId),
         ParentSpanId = new SpanId(0x0123456789abcdefUL),
-        Name = name,
+        ServiceName = name,
         StartUnixMicros = 1_700_000_000_123_456,
         EndUnixMicros = 1_700_000_000_234_567,
         Method = "GET",

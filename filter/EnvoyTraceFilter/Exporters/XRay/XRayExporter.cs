@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using EnvoyTraceFilter.Core.Spans;
+using EnvoyTraceFilter.Exporters.Pipeline;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,25 +7,22 @@ using Microsoft.Extensions.Options;
 namespace EnvoyTraceFilter.Exporters.XRay;
 
 /// <summary>
-/// Sends one X-Ray segment per span to the daemon over UDP, off the request path. <see cref="TryEnqueue"/> never
-/// blocks: a bounded queue feeds one background loop (started and stopped as an <see cref="IHostedService"/>) that
-/// checks the trace-id policy, formats and sends. Nothing it meets — full queue, dead daemon, bad span — reaches
-/// the caller: every span ends in exactly one counted result.
+/// Sends one X-Ray segment per span to the daemon over UDP, off the request path, through the shared
+/// <see cref="ExportPipeline{T}"/> (started and stopped as an <see cref="IHostedService"/>): the loop checks the
+/// trace-id policy, formats and sends. Nothing it meets — full queue, dead daemon, bad span — reaches the caller:
+/// every span ends in exactly one counted result.
 /// </summary>
-public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable
+public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable, IBatchExporter<SpanRecord>
 {
     private readonly XRayExporterOptions _options;
     private readonly XRayExporterMetrics _metrics;
     private readonly ILogger _logger;
     private readonly IXRayEmitter _emitter;
-    private readonly Channel<SpanRecord> _queue;
+    private readonly ExportPipeline<SpanRecord> _pipeline;
     private readonly XRaySegmentSender _sender;
     private readonly XRayExporterLimiters _limits;
     private readonly long[] _counts = new long[Enum.GetValues<XRayExportResult>().Length];
-    // Never given a timer, so it needs no disposal; disposing it could race the loop reading its token.
-    private readonly CancellationTokenSource _abort = new();
-    private volatile bool _stopping;
-    private Task? _loop;
+    private int _disposed;
 
     public XRayExporter(IOptions<XRayExporterOptions> options, XRayExporterMetrics metrics,
         ILogger<XRayExporter> logger, TimeProvider timeProvider)
@@ -43,14 +40,9 @@ public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable
             options.ResolveDaemonAddress(Environment.GetEnvironmentVariable), options, timeProvider, logger);
         _limits = new XRayExporterLimiters(timeProvider, options.LogInterval);
         _sender = new XRaySegmentSender(options, _emitter, timeProvider, logger, _limits);
-        _queue = Channel.CreateBounded<SpanRecord>(new BoundedChannelOptions(options.QueueCapacity)
-        {
-            // Wait + TryWrite = refuse when full without blocking; the loop's continuations never run on the caller.
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = false, // StopAsync drains leftovers while the loop may still be reading.
-            SingleWriter = false,
-            AllowSynchronousContinuations = false,
-        });
+        // One datagram per segment, so the batch size only bounds how long one wake-up keeps the loop busy.
+        _pipeline = new ExportPipeline<SpanRecord>(this,
+            new ExportPipelineSettings(options.QueueCapacity, MaxBatchSize: 512, options.BatchDelay, options.ShutdownDrainTimeout));
     }
 
     /// <summary>Spans sent to the daemon (the send succeeded locally; UDP gives no delivery receipt).</summary>
@@ -64,6 +56,9 @@ public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable
     /// <summary>Spans whose send failed (socket error, no resolved address, unexpected exception).</summary>
     public long Failed => Count(XRayExportResult.Failed);
 
+    /// <summary>Spans waiting to be sent.</summary>
+    public int QueueDepth => _pipeline.QueueDepth;
+
     /// <summary>Test hook: called on the sending loop after each span's result is counted.</summary>
     internal Action<XRayExportResult>? Processed { get; set; }
 
@@ -73,106 +68,78 @@ public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable
     public bool TryEnqueue(SpanRecord span)
     {
         ArgumentNullException.ThrowIfNull(span);
-        if (_queue.Writer.TryWrite(span))
-        {
-            return true;
-        }
-
-        if (_stopping)
-        {
-            Record(XRayExportResult.DroppedShutdown);
-            return false;
-        }
-
-        Record(XRayExportResult.DroppedQueueFull);
-        if (_limits.QueueFull.TryAcquire(out var suppressed))
-        {
-            XRayExporterLog.QueueFull(_logger, _options.QueueCapacity, suppressed);
-        }
-
-        return false;
+        return _pipeline.TryEnqueue(span);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_loop is null && !_stopping)
+        if (Volatile.Read(ref _disposed) == 0)
         {
             XRayExporterLog.Started(_logger, _emitter.Describe(), _options.TraceIdPolicy, _options.QueueCapacity);
-            _loop = Task.Run(() => RunAsync(_abort.Token), CancellationToken.None);
+            _pipeline.Start();
         }
 
         return Task.CompletedTask;
     }
 
     /// <summary>Stops taking spans, sends what is queued until the drain deadline, then drops and counts the rest.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _stopping = true;
-        _queue.Writer.TryComplete();
-        if (_loop is { } loop)
-        {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(_options.ShutdownDrainTimeout);
-            try
-            {
-                await loop.WaitAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Deadline reached: what is still queued is dropped below.
-            }
-        }
-
-        await _abort.CancelAsync().ConfigureAwait(false);
-        long dropped = 0;
-        while (_queue.Reader.TryRead(out _))
-        {
-            Record(XRayExportResult.DroppedShutdown);
-            dropped++;
-        }
-
-        if (dropped > 0)
-        {
-            XRayExporterLog.ShutdownDropped(_logger, dropped, _options.ShutdownDrainTimeout);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _pipeline.StopAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        if (!_stopping)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
-            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return;
         }
 
+        await _pipeline.DisposeAsync().ConfigureAwait(false);
         _emitter.Dispose();
     }
 
-    /// <summary>Synchronous disposal (no drain): stops the loop and closes the socket.</summary>
+    /// <summary>Synchronous disposal: stops at once (no drain) and closes the socket.</summary>
     public void Dispose()
     {
-        _stopping = true;
-        _queue.Writer.TryComplete();
-        _abort.Cancel();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _pipeline.StopAsync(new CancellationToken(canceled: true)).GetAwaiter().GetResult();
         _emitter.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken abort)
+    async ValueTask IBatchExporter<SpanRecord>.ExportAsync(IReadOnlyList<SpanRecord> batch, CancellationToken abort)
     {
-        try
+        for (var i = 0; i < batch.Count; i++)
         {
-            while (await _queue.Reader.WaitToReadAsync(abort).ConfigureAwait(false))
-            {
-                while (!abort.IsCancellationRequested && _queue.Reader.TryRead(out var span))
-                {
-                    var result = await _sender.SendAsync(span, abort).ConfigureAwait(false);
-                    Record(result);
-                    Processed?.Invoke(result);
-                }
-            }
+            var result = abort.IsCancellationRequested
+                ? XRayExportResult.DroppedShutdown
+                : await _sender.SendAsync(batch[i], abort).ConfigureAwait(false);
+            Record(result);
+            Processed?.Invoke(result);
         }
-        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+    }
+
+    void IBatchExporter<SpanRecord>.Dropped(PipelineDrop reason, int count)
+    {
+        var result = reason switch
         {
-            // Shutdown deadline passed; StopAsync counts what is left.
+            PipelineDrop.Shutdown => XRayExportResult.DroppedShutdown,
+            PipelineDrop.QueueFull => XRayExportResult.DroppedQueueFull,
+            _ => XRayExportResult.Failed,
+        };
+        for (var i = 0; i < count; i++)
+        {
+            Record(result);
+        }
+
+        if (reason == PipelineDrop.QueueFull && _limits.QueueFull.TryAcquire(out var suppressed))
+        {
+            XRayExporterLog.QueueFull(_logger, _options.QueueCapacity, suppressed);
+        }
+        else if (reason == PipelineDrop.Shutdown && count > 1)
+        {
+            XRayExporterLog.ShutdownDropped(_logger, count, _options.ShutdownDrainTimeout);
         }
     }
 

@@ -21,6 +21,9 @@ public sealed class XRayExporterOptions
     /// <summary>Spans waiting to be sent; a full queue drops the new span (counted).</summary>
     public int QueueCapacity { get; set; } = 2048;
 
+    /// <summary>How long the sending loop lets spans gather before it wakes (fewer wake-ups under load; zero: at once).</summary>
+    public TimeSpan BatchDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long shutdown keeps sending what is queued before dropping the rest (counted).</summary>
     public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

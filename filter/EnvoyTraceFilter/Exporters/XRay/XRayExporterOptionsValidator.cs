@@ -31,6 +31,11 @@ internal sealed class XRayExporterOptionsValidator : IValidateOptions<XRayExport
         }
 
         RequirePositive(errors, $"{section}:ShutdownDrainTimeout", options.ShutdownDrainTimeout);
+        if (options.BatchDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{section}:BatchDelay {options.BatchDelay} must not be negative (zero sends each span at once)");
+        }
+
         RequirePositive(errors, $"{section}:DnsRefreshInterval", options.DnsRefreshInterval);
         RequirePositive(errors, $"{section}:DnsRetryInterval", options.DnsRetryInterval);
         RequirePositive(errors, $"{section}:DnsResolveTimeout", options.DnsResolveTimeout);

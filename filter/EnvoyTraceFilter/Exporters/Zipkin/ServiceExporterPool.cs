@@ -10,18 +10,19 @@ namespace EnvoyTraceFilter.Exporters.Zipkin;
 /// <summary>
 /// One exporter per service name. The Zipkin (and OTLP) exporter takes localEndpoint.serviceName from its
 /// provider's resource, so each name gets a small TracerProvider whose only job is to carry that resource;
-/// spans never flow through it (the exporter is called directly by <see cref="ZipkinSpanExporter"/>). The
-/// naming rules' cardinality guard bounds the names; <paramref name="capacity"/> is a second fence.
+/// spans never flow through it (the exporter is called directly by <see cref="ZipkinSpanExporter"/>). The pool
+/// has no size of its own: the naming guard caps host-derived names per process, whatever reloads, and the
+/// other names are the configured ones.
 /// </summary>
-internal sealed class ServiceExporterPool(ZipkinProtocol protocol, ZipkinOptions options, int capacity) : IDisposable
+internal sealed class ServiceExporterPool(ZipkinProtocol protocol, ZipkinOptions options) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public int Count => _entries.Count;
 
-    /// <summary>The exporter for <paramref name="serviceName"/>, or null when the pool is full (the span is dropped, counted).</summary>
-    public BaseExporter<Activity>? Get(string serviceName)
+    /// <summary>The exporter for <paramref name="serviceName"/>, created on first use.</summary>
+    public BaseExporter<Activity> Get(string serviceName)
     {
         if (_entries.TryGetValue(serviceName, out var entry))
         {
@@ -33,11 +34,6 @@ internal sealed class ServiceExporterPool(ZipkinProtocol protocol, ZipkinOptions
             if (_entries.TryGetValue(serviceName, out entry))
             {
                 return entry.Exporter;
-            }
-
-            if (_entries.Count >= capacity)
-            {
-                return null;
             }
 
             var exporter = TraceExporterFactory.Create(protocol, options);

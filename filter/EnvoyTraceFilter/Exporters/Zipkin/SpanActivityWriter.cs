@@ -4,12 +4,18 @@ using EnvoyTraceFilter.Core.Spans;
 
 namespace EnvoyTraceFilter.Exporters.Zipkin;
 
-/// <summary>Copies a finished <see cref="SpanRecord"/> onto its hop Activity: name, the http tags, status, end time.</summary>
+/// <summary>
+/// Copies a finished <see cref="SpanRecord"/> onto its hop Activity: name, times, the http tags, status. Runs on the
+/// export loop, which is the only user of the Activity once the span is complete.
+/// </summary>
 internal static class SpanActivityWriter
 {
     public static void Write(SpanRecord span, Activity activity)
     {
-        activity.DisplayName = span.Name;
+        // Zipkin names a span by its operation, lower-case (as Brave names HTTP server spans: "get");
+        // the service is localEndpoint.serviceName, from the exporter's resource.
+        activity.DisplayName = span.Method.ToLowerInvariant();
+        activity.SetStartTime(DateTime.UnixEpoch.AddTicks(span.StartUnixMicros * 10));
         activity.SetTag("http.method", span.Method);
         activity.SetTag("http.path", span.Path);
         activity.SetTag("http.url", span.Url);
@@ -54,6 +60,6 @@ internal static class SpanActivityWriter
             activity.SetStatus(ActivityStatusCode.Error, "HTTP " + span.Status.ToString(CultureInfo.InvariantCulture));
         }
 
-        activity.SetEndTime(DateTime.UnixEpoch.AddTicks(Math.Max(span.EndUnixMicros, span.StartUnixMicros) * 10));
+        activity.SetEndTime(DateTime.UnixEpoch.AddTicks(span.EndUnixMicros * 10));
     }
 }

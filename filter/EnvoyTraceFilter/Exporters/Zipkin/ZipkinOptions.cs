@@ -22,6 +22,9 @@ public sealed class ZipkinOptions
     /// <summary>Spans per POST at most.</summary>
     public int MaxBatchSize { get; set; } = 512;
 
+    /// <summary>How long a batch may wait to fill before a partial one is sent.</summary>
+    public TimeSpan BatchDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>One POST may take this long before it counts as failed.</summary>
     public TimeSpan ExportTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -28,6 +28,11 @@ internal sealed class ZipkinOptionsValidator : IValidateOptions<ZipkinOptions>
             errors.Add($"{section}:MaxBatchSize {options.MaxBatchSize} must be at least 1.");
         }
 
+        if (options.BatchDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{section}:BatchDelay {options.BatchDelay} must not be negative (zero sends each span at once).");
+        }
+
         if (options.ExportTimeout <= TimeSpan.Zero)
         {
             errors.Add($"{section}:ExportTimeout {options.ExportTimeout} must be greater than zero.");

@@ -1,43 +1,39 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Threading.Channels;
+using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Core.Spans;
+using EnvoyTraceFilter.Exporters.Pipeline;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 
 namespace EnvoyTraceFilter.Exporters.Zipkin;
 
 /// <summary>
-/// Sends sampled spans through the OpenTelemetry SDK exporter, off the request path: <see cref="TryEnqueue"/>
-/// never blocks (a full queue drops and counts), one background loop batches by service name and calls the
-/// exporter of that name. A dead or hanging collector only slows that loop; requests never wait for it.
+/// Sends sampled spans through the OpenTelemetry SDK exporter (Zipkin v2 JSON, OTLP or console, per
+/// <c>TraceFilter:Zipkin:Protocol</c>), off the request path, through the shared <see cref="ExportPipeline{T}"/>.
+/// Each batch is split by service name and handed to that name's exporter, one POST per name and batch.
 /// </summary>
-public sealed class ZipkinSpanExporter : IHostedService, IDisposable
+public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExporter<ZipkinItem>
 {
     private static readonly KeyValuePair<string, object?> ExporterTag = new("exporter", "zipkin");
 
-    private readonly ZipkinOptions _options;
     private readonly ServiceExporterPool _pool;
-    private readonly Channel<Activity> _queue;
+    private readonly HopActivities _activities = new();
+    private readonly ExportPipeline<ZipkinItem> _pipeline;
     private readonly Counter<long> _spans;
-    private readonly CancellationTokenSource _abort = new();
+    private readonly Dictionary<string, List<Activity>> _byService = new(StringComparer.Ordinal);
     private long _exported;
     private long _dropped;
     private long _failed;
-    private Task? _loop;
     private int _disposed;
 
-    public ZipkinSpanExporter(IOptions<ZipkinOptions> options, IMeterFactory meters, int maxServiceNames)
+    public ZipkinSpanExporter(IOptions<ZipkinOptions> options, IMeterFactory meters)
     {
-        _options = options.Value;
-        var protocol = Enum.Parse<ZipkinProtocol>(_options.Protocol, ignoreCase: true);
-        _pool = new ServiceExporterPool(protocol, _options, maxServiceNames);
-        _queue = Channel.CreateBounded<Activity>(new BoundedChannelOptions(_options.QueueCapacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-            AllowSynchronousContinuations = false,
-        });
+        var settings = options.Value;
+        var protocol = Enum.Parse<ZipkinProtocol>(settings.Protocol, ignoreCase: true);
+        _pool = new ServiceExporterPool(protocol, settings);
+        _pipeline = new ExportPipeline<ZipkinItem>(this,
+            new ExportPipelineSettings(settings.QueueCapacity, settings.MaxBatchSize, settings.BatchDelay, settings.ShutdownDrainTimeout));
         _spans = ExportSpanCounter.Create(meters);
     }
 
@@ -47,92 +43,60 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable
 
     public long Failed => Interlocked.Read(ref _failed);
 
+    /// <summary>Spans waiting to be sent.</summary>
+    public int QueueDepth => _pipeline.QueueDepth;
+
     /// <summary>Test hook: runs on the export loop after each batch.</summary>
-    internal Action? BatchDone { get; set; }
+    internal Action? BatchDone
+    {
+        get => _pipeline.BatchDone;
+        set => _pipeline.BatchDone = value;
+    }
+
+    /// <summary>
+    /// Starts the Activity that will carry a sampled hop's span and whose span id the hop uses; null when the
+    /// runtime declined to create one (then the span is not sent to this exporter).
+    /// </summary>
+    internal Activity? StartActivity(TraceId traceId, SpanId parent) => _activities.Start(traceId, parent);
 
     /// <summary>Queues a finished span; false (counted as dropped) when the queue is full or shutting down.</summary>
-    public bool TryEnqueue(SpanRecord span, Activity activity)
-    {
-        SpanActivityWriter.Write(span, activity);
-        if (_queue.Writer.TryWrite(activity))
-        {
-            return true;
-        }
-
-        Count(ref _dropped, "dropped_queue_full", 1);
-        return false;
-    }
+    internal bool TryEnqueue(SpanRecord span, Activity activity) => _pipeline.TryEnqueue(new ZipkinItem(span, activity));
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Exporters send synchronously; a dedicated thread keeps a slow collector off the thread pool.
-        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _pipeline.Start();
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => _pipeline.StopAsync(cancellationToken);
+
+    ValueTask IBatchExporter<ZipkinItem>.ExportAsync(IReadOnlyList<ZipkinItem> batch, CancellationToken abort)
     {
-        _queue.Writer.TryComplete();
-        if (_loop is not null)
+        // The exporter's service name comes from its resource, so a POST can only carry one service's spans.
+        foreach (var item in batch)
         {
-            var finished = await Task.WhenAny(_loop, Task.Delay(_options.ShutdownDrainTimeout, cancellationToken)).ConfigureAwait(false);
-            if (finished != _loop)
+            SpanActivityWriter.Write(item.Record, item.Activity);
+            if (!_byService.TryGetValue(item.Record.ServiceName, out var list))
             {
-                await _abort.CancelAsync().ConfigureAwait(false);
+                _byService[item.Record.ServiceName] = list = [];
             }
+
+            list.Add(item.Activity);
         }
 
-        var left = 0;
-        while (_queue.Reader.TryRead(out _))
+        foreach (var (service, activities) in _byService)
         {
-            left++;
-        }
-
-        if (left > 0)
-        {
-            Count(ref _dropped, "dropped_shutdown", left);
-        }
-    }
-
-    private async Task RunAsync()
-    {
-        var batch = new List<Activity>(_options.MaxBatchSize);
-        try
-        {
-            while (await _queue.Reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
+            if (activities.Count == 0)
             {
-                while (batch.Count < _options.MaxBatchSize && _queue.Reader.TryRead(out var activity))
-                {
-                    batch.Add(activity);
-                }
-
-                ExportByService(batch);
-                batch.Clear();
-                BatchDone?.Invoke();
-            }
-        }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-        {
-            Count(ref _dropped, "dropped_shutdown", batch.Count);
-        }
-    }
-
-    private void ExportByService(List<Activity> batch)
-    {
-        foreach (var group in batch.GroupBy(a => a.DisplayName, StringComparer.Ordinal))
-        {
-            var items = group.ToArray();
-            var exporter = _pool.Get(group.Key);
-            if (exporter is null)
-            {
-                Count(ref _dropped, "dropped_service_limit", items.Length);
                 continue;
             }
 
+            var items = activities.ToArray();
+            activities.Clear();
             ExportResult result;
             try
             {
-                result = exporter.Export(new Batch<Activity>(items, items.Length));
+                result = _pool.Get(service).Export(new Batch<Activity>(items, items.Length));
             }
             catch (Exception)
             {
@@ -148,6 +112,24 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable
             {
                 Count(ref _failed, "failed", items.Length);
             }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    void IBatchExporter<ZipkinItem>.Dropped(PipelineDrop reason, int count)
+    {
+        switch (reason)
+        {
+            case PipelineDrop.QueueFull:
+                Count(ref _dropped, "dropped_queue_full", count);
+                break;
+            case PipelineDrop.Shutdown:
+                Count(ref _dropped, "dropped_shutdown", count);
+                break;
+            default:
+                Count(ref _failed, "failed", count);
+                break;
         }
     }
 
@@ -165,8 +147,8 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable
             return;
         }
 
-        _abort.Cancel();
+        _pipeline.StopAsync(new CancellationToken(canceled: true)).GetAwaiter().GetResult();
         _pool.Dispose();
-        _abort.Dispose();
+        _activities.Dispose();
     }
 }

@@ -1,26 +1,21 @@
 using System.Text;
 using EnvoyTraceFilter.Core.Analysis;
 using EnvoyTraceFilter.Core.Headers;
-using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Core.Spans;
 
 namespace EnvoyTraceFilter.ExtProc;
 
-/// <summary>Builds the span record of a sampled request from its request headers and the decision.</summary>
-internal static class SpanFactory
+/// <summary>Describes a sampled hop's request side from its request headers and the decision.</summary>
+internal static class SpanRequests
 {
-    public static SpanRecord Create(in HeaderSet headers, RequestDecision decision, OutgoingTrace trace, DateTimeOffset start,
+    public static SpanRequest Create(in HeaderSet headers, RequestDecision decision, DateTimeOffset start,
         IReadOnlyList<KeyValuePair<string, string>> tags)
     {
         var scheme = headers.Contains(KnownHeader.Scheme) ? Text(headers, KnownHeader.Scheme) : "http";
         var path = Text(headers, KnownHeader.Path);
-        return new SpanRecord
+        return new SpanRequest
         {
-            TraceId = trace.TraceId,
-            SpanId = trace.SpanId,
-            ParentSpanId = trace.ParentSpanId,
-            Name = decision.Service.Name,
-            Debug = trace.Debug,
+            ServiceName = decision.Service.Name,
             StartUnixMicros = ToUnixMicros(start),
             Method = Text(headers, KnownHeader.Method),
             Url = scheme + "://" + Text(headers, KnownHeader.Authority) + path,
