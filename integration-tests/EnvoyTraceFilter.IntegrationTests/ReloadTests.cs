@@ -37,6 +37,38 @@ public sealed class ReloadTests : IDisposable
         Assert.Equal(["TraceFilter:Naming:Rules[0]:Pattern is empty; give a host pattern such as *.example.com."], snapshots.Reload());
     }
 
+    [Fact]
+    public async Task NamingCap_IsPerProcess_AnUnrelatedReloadKeepsIt_ARaiseTakesEffect()
+    {
+        await using var host = await FilterHost.StartAsync(overSocket: false, new Dictionary<string, string?>
+        {
+            ["TraceFilter:Naming:Rules:0:Pattern"] = "*.example.com",
+            ["TraceFilter:Naming:FallbackName"] = "Fallback",
+            ["TraceFilter:Naming:Header"] = "x-service-name",
+            ["TraceFilter:Naming:MaxDistinctNames"] = "2",
+        });
+        var configuration = host.Services.GetRequiredService<IConfiguration>();
+        var snapshots = host.Services.GetRequiredService<FilterSnapshotProvider>();
+        var emulator = Emulation.For(host);
+        async Task<string?> NameOf(string authority) =>
+            (await emulator.SendAsync(Emulation.Get(authority)).DefaultTimeout()).Upstream!.Get("x-service-name");
+
+        Assert.Equal("a.example.com", await NameOf("a.example.com"));
+        Assert.Equal("b.example.com", await NameOf("b.example.com"));
+        Assert.Equal("Fallback", await NameOf("c.example.com"));
+
+        // An edit of something else (a span tag) must not hand out a fresh set of names.
+        configuration["TraceFilter:SpanTags:env"] = "prod";
+        Assert.Empty(snapshots.Reload());
+        Assert.Equal("Fallback", await NameOf("d.example.com"));
+        Assert.Equal("a.example.com", await NameOf("a.example.com"));
+
+        configuration["TraceFilter:Naming:MaxDistinctNames"] = "3";
+        Assert.Empty(snapshots.Reload());
+        Assert.Equal("e.example.com", await NameOf("e.example.com"));
+        Assert.Equal("Fallback", await NameOf("f.example.com"));
+    }
+
     /// <summary>Completes at the next reload with the given outcome (a file watcher may report one write twice).</summary>
     private static Task NextReload(FilterSnapshotProvider snapshots, bool applied)
     {

@@ -85,7 +85,7 @@ public sealed class ClientAddressResolver
             examined++;
             if (examined > _trustedHops && !_trusted.Contains(ip))
             {
-                return FromForwardedFor(ip, ForwardedForRejectReason.None);
+                return Chosen(ip, examined, source);
             }
 
             lastTrusted = ip;
@@ -100,8 +100,22 @@ public sealed class ClientAddressResolver
         // All entries trusted. Beyond the hop positions the left-most trusted entry started the request inside our
         // networks, so it is the client; within them, the header is shorter than our chain and names nobody.
         return examined > _trustedHops
-            ? FromForwardedFor(lastTrusted!.Value, ForwardedForRejectReason.None)
+            ? Chosen(lastTrusted!.Value, examined, source)
             : Fallback(source, external, ForwardedForRejectReason.TooFewEntries, portZeroIsForwarded: true);
+    }
+
+    /// <summary>
+    /// The client found in X-Forwarded-For. The right-most entry equal to the TCP peer is the one Envoy appended
+    /// itself (use_remote_address): nobody forwarded anything, so the client is the peer and the flag stays false.
+    /// </summary>
+    private static ClientAddress Chosen(IpValue ip, int position, ReadOnlySpan<char> source)
+    {
+        if (position == 1 && IpEndpointParser.TryParse(source, out var peer, out var port) && port != 0 && peer == ip)
+        {
+            return new ClientAddress(ip.ToCanonicalString(), false, ClientAddressSource.SourceAddress, ForwardedForRejectReason.None);
+        }
+
+        return FromForwardedFor(ip, ForwardedForRejectReason.None);
     }
 
     private ClientAddress ResolveXRay(ReadOnlySpan<char> source, ReadOnlySpan<byte> xff, ReadOnlySpan<byte> external)

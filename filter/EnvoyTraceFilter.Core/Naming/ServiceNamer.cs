@@ -27,13 +27,16 @@ public sealed class ServiceNamer
     /// <param name="tracingNameOverride">The value of <c>AWS_XRAY_TRACING_NAME</c>; when non-blank it replaces the fallback name, not the rules.</param>
     /// <param name="maxDistinctNames">Cap on distinct host-derived names per process; 0 means the host is never used as a name.</param>
     /// <exception cref="ArgumentException">The configuration is invalid; the message lists every problem.</exception>
-    public ServiceNamer(IReadOnlyList<NamingRule> rules, string fallbackName, string? tracingNameOverride, int maxDistinctNames)
-        : this(rules, fallbackName, tracingNameOverride, maxDistinctNames, [], throwOnError: true)
+    /// <param name="names">The process's host-name guard, shared across configuration versions; null gives this namer its own.
+    /// Its cap is the caller's to set (when the configuration is applied), so it is not changed here.</param>
+    public ServiceNamer(IReadOnlyList<NamingRule> rules, string fallbackName, string? tracingNameOverride, int maxDistinctNames,
+        DistinctNameGuard? names = null)
+        : this(rules, fallbackName, tracingNameOverride, maxDistinctNames, names, [], throwOnError: true)
     {
     }
 
     private ServiceNamer(IReadOnlyList<NamingRule> rules, string fallbackName, string? tracingNameOverride, int maxDistinctNames,
-        List<string> errors, bool throwOnError)
+        DistinctNameGuard? names, List<string> errors, bool throwOnError)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(fallbackName);
@@ -82,15 +85,15 @@ public sealed class ServiceNamer
             throw new ArgumentException(string.Join(" ", errors));
         }
 
-        _guard = new DistinctNameGuard(Math.Max(0, maxDistinctNames));
+        _guard = names ?? new DistinctNameGuard(maxDistinctNames);
     }
 
     /// <summary>Like the constructor, but adds every problem to <paramref name="errors"/> (one entry each) and returns null then.</summary>
     public static ServiceNamer? TryCreate(IReadOnlyList<NamingRule> rules, string fallbackName, string? tracingNameOverride,
-        int maxDistinctNames, List<string> errors)
+        int maxDistinctNames, List<string> errors, DistinctNameGuard? names = null)
     {
         var start = errors.Count;
-        var namer = new ServiceNamer(rules, fallbackName, tracingNameOverride, maxDistinctNames, errors, throwOnError: false);
+        var namer = new ServiceNamer(rules, fallbackName, tracingNameOverride, maxDistinctNames, names, errors, throwOnError: false);
         return errors.Count > start ? null : namer;
     }
 

@@ -42,7 +42,7 @@ public static partial class FilterSnapshotCompiler
         return errors.Count > start ? null : new ClientAddressResolver(options);
     }
 
-    private static ServiceNamer? CompileNaming(NamingSection section, string? tracingName, List<string> errors)
+    private static ServiceNamer? CompileNaming(NamingSection section, string? tracingName, List<string> errors, DistinctNameGuard? hostNames)
     {
         var start = errors.Count;
         var rules = new List<NamingRule>(section.Rules.Length);
@@ -59,7 +59,7 @@ public static partial class FilterSnapshotCompiler
         }
 
         var namerErrors = new List<string>();
-        var namer = ServiceNamer.TryCreate(rules, section.FallbackName ?? string.Empty, tracingName, section.MaxDistinctNames, namerErrors);
+        var namer = ServiceNamer.TryCreate(rules, section.FallbackName ?? string.Empty, tracingName, section.MaxDistinctNames, namerErrors, hostNames);
         foreach (var error in namerErrors)
         {
             errors.Add(error.StartsWith(TracingNameVariable, StringComparison.Ordinal) ? error : $"{Root}:{error}");

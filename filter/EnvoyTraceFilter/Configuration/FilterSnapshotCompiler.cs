@@ -18,8 +18,10 @@ public static partial class FilterSnapshotCompiler
     /// <param name="errors">Receives every problem found.</param>
     /// <param name="ids">Id source (tests inject a fixed one).</param>
     /// <param name="environment">Environment lookup (tests inject one); defaults to the process environment.</param>
+    /// <param name="hostNames">The process's host-name guard, shared by every version; null gives the snapshot its own.
+    /// Its cap is set by whoever applies the snapshot, not here: a rejected version must change nothing.</param>
     public static FilterSnapshot? TryCompile(TraceFilterOptions options, List<string> errors, IIdGenerator? ids = null,
-        Func<string, string?>? environment = null)
+        Func<string, string?>? environment = null, Core.Naming.DistinctNameGuard? hostNames = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
         var start = errors.Count;
@@ -47,7 +49,7 @@ public static partial class FilterSnapshotCompiler
         var propagation = CompilePropagation(options.Propagation, errors);
         var sampling = CompileSampling(options.Sampling, errors);
         var clients = CompileClientIdentity(options.ClientIdentity, errors);
-        var namer = CompileNaming(options.Naming, environment(TracingNameVariable), errors);
+        var namer = CompileNaming(options.Naming, environment(TracingNameVariable), errors, hostNames);
         var clientHeader = HeaderName(options.ClientIdentity.Header, $"{Root}:ClientIdentity:Header", errors);
         var serviceHeader = HeaderName(options.Naming.Header, $"{Root}:Naming:Header", errors);
         if (clientHeader is not null && string.Equals(options.ClientIdentity.Mode, "XRay", StringComparison.OrdinalIgnoreCase))

@@ -1,3 +1,4 @@
+using EnvoyTraceFilter.Core.Naming;
 using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Telemetry;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,8 @@ public sealed class FilterSnapshotProvider : IDisposable
     private readonly IIdGenerator _ids;
     private readonly EnvironmentLookup _environment;
     private readonly IDisposable _subscription;
+    // One for the life of the process: the cap on host-derived names holds whatever reloads.
+    private readonly DistinctNameGuard _hostNames;
     private FilterSnapshot _current;
 
     public FilterSnapshotProvider(IConfiguration configuration, IOptions<TraceFilterOptions> startup, ILogger<FilterSnapshotProvider> log,
@@ -28,8 +31,9 @@ public sealed class FilterSnapshotProvider : IDisposable
         _metrics = metrics;
         _ids = ids;
         var errors = new List<string>();
+        _hostNames = new DistinctNameGuard(startup.Value.Naming.MaxDistinctNames);
         // Startup options were validated by ValidateOnStart, so this cannot fail; the check keeps it honest.
-        _current = FilterSnapshotCompiler.TryCompile(startup.Value, errors, ids, name => environment(name))
+        _current = FilterSnapshotCompiler.TryCompile(startup.Value, errors, ids, name => environment(name), _hostNames)
             ?? throw new OptionsValidationException(TraceFilterOptions.SectionName, typeof(TraceFilterOptions), errors);
         _subscription = ChangeToken.OnChange(configuration.GetReloadToken, () => Reload());
     }
@@ -47,8 +51,9 @@ public sealed class FilterSnapshotProvider : IDisposable
         {
             var options = new TraceFilterOptions();
             _configuration.GetSection(TraceFilterOptions.SectionName).Bind(options);
-            if (FilterSnapshotCompiler.TryCompile(options, errors, _ids, name => _environment(name)) is { } snapshot)
+            if (FilterSnapshotCompiler.TryCompile(options, errors, _ids, name => _environment(name), _hostNames) is { } snapshot)
             {
+                _hostNames.Max = options.Naming.MaxDistinctNames;
                 Volatile.Write(ref _current, snapshot);
                 _metrics.ConfigReloaded(applied: true);
                 ConfigLog.ReloadApplied(_log);
