@@ -89,6 +89,36 @@ public sealed class SpanExportTests
         Assert.False(segment.TryGetProperty("parent_id", out _));
     }
 
+    [Fact]
+    public async Task HugeRequestValues_AreCutToTheirBoundsOnBothBackends_AndCounted()
+    {
+        await using var host = await ExportHost.StartAsync(new() { ["TraceFilter:SpanHeaderTags:x-tenant"] = "tenant" });
+        using var metrics = host.Filter.Metrics();
+        var userAgent = new string('u', 16 * 1024);
+        var path = "/" + new string('p', 8 * 1024);
+        var request = new DownstreamRequest
+        {
+            Method = "GET",
+            Path = path,
+            Authority = "api.example.com",
+            PeerAddress = IPEndPoint.Parse("198.51.100.7:50000"),
+            Headers = new HeaderList([("user-agent", userAgent), ("x-tenant", new string('t', 1000))]),
+        };
+
+        await Emulation.For(host.Filter).SendAsync(request).DefaultTimeout();
+
+        var tags = UserTags(await host.Zipkin.NextSpanAsync());
+        Assert.Equal(userAgent[..512], tags["http.user_agent"]);
+        Assert.Equal(path[..2048], tags["http.path"]);
+        Assert.Equal("http://api.example.com" + path[..2048], tags["http.url"]);
+        Assert.Equal(new string('t', 256), tags["tenant"]);
+        var segment = await host.XRay.NextSegmentAsync();
+        Assert.Equal(userAgent[..512], segment.GetProperty("http").GetProperty("request").GetProperty("user_agent").GetString());
+        await metrics.WaitForAsync(1, "tracefilter.spans.truncated", "field=user-agent");
+        await metrics.WaitForAsync(1, "tracefilter.spans.truncated", "field=:path");
+        await metrics.WaitForAsync(1, "tracefilter.spans.truncated", "field=header_tag");
+    }
+
     [Theory]
     [InlineData(404, true, false, false, null)]
     [InlineData(429, true, true, false, null)]

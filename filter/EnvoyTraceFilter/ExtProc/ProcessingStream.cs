@@ -97,7 +97,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
         if (decision.Span is { } span)
         {
             span.Describe(SpanRequests.Create(headers, decision, attributes.RequestTime ?? services.Time.GetUtcNow(),
-                SpanRequests.Tags(snapshot, request.RequestHeaders.Headers)));
+                SpanRequests.Tags(snapshot, request.RequestHeaders.Headers, services.Metrics), services.Metrics));
             _span = span;
         }
 

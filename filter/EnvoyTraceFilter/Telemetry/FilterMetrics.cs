@@ -26,6 +26,7 @@ public sealed class FilterMetrics
     private readonly Counter<long> _fallbacks;
     private readonly Counter<long> _xffRejected;
     private readonly Counter<long> _ignoredSampling;
+    private readonly Counter<long> _truncated;
 
     public FilterMetrics(IMeterFactory meterFactory)
     {
@@ -39,6 +40,7 @@ public sealed class FilterMetrics
         _fallbacks = _meter.CreateCounter<long>("tracefilter.naming.fallbacks", description: "Requests named with the fallback name, by reason (NoHost, NoMatch, ForgedHost, CardinalityLimit).");
         _xffRejected = _meter.CreateCounter<long>("tracefilter.client.forwarded_for.rejected", description: "X-Forwarded-For headers ignored or cut short, by reason.");
         _ignoredSampling = _meter.CreateCounter<long>("tracefilter.sampling.incoming_ignored", description: "Incoming sampling decisions ignored by TrustIncoming (forced-sampling attempts).");
+        _truncated = _meter.CreateCounter<long>("tracefilter.spans.truncated", description: "Request values cut to their bound before they went into a span, by field.");
     }
 
     public void RequestProcessed(bool sampled) => _requests.Add(1, new KeyValuePair<string, object?>("sampled", sampled ? "true" : "false"));
@@ -59,6 +61,9 @@ public sealed class FilterMetrics
 
     public void ForwardedForRejected(ForwardedForRejectReason reason) =>
         _xffRejected.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString()));
+
+    /// <param name="field">A known header name (":path", "user-agent", …) or "header_tag": a fixed, small set.</param>
+    public void SpanFieldTruncated(string field) => _truncated.Add(1, new KeyValuePair<string, object?>("field", field));
 
     public void IncomingSamplingIgnored(SamplingDecision decision) =>
         _ignoredSampling.Add(1, new KeyValuePair<string, object?>("decision", decision.ToString()));
