@@ -25,6 +25,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
     private DateTimeOffset _start;
     private SpanRecord? _span;
     private Activity? _activity;
+    private HeaderEdits _responseEdits = HeaderEdits.Empty;
 
     /// <summary>True once no further message can come for this stream: the caller should end the call now.</summary>
     public bool Finished { get; private set; }
@@ -109,6 +110,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
         var hop = snapshot.Analyzer.Propagation.Mode == PropagationMode.Hop;
         var decision = snapshot.Analyzer.Analyze(headers, attributes.SourceAddress, hop && services.Sink.NeedsActivity ? this : null);
         RequestMetrics.Record(services.Metrics, decision);
+        _responseEdits = decision.ResponseEdits; // answered in response_headers (X-Ray Sampled=?)
 
         // Translate-only mode is not a hop: the span belongs to whoever minted the incoming id.
         if (decision.Sampled && hop && services.Sink.Enabled && decision.Outgoing is { } outgoing)
@@ -151,7 +153,13 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
             CompleteSpan(incompleteReason: null);
         }
 
-        return new ProcessingResponse { ResponseHeaders = new HeadersResponse() };
+        var answer = new HeadersResponse();
+        if (HeaderMutationBuilder.Build(_responseEdits) is { } mutation)
+        {
+            answer.Response = new CommonResponse { HeaderMutation = mutation };
+        }
+
+        return new ProcessingResponse { ResponseHeaders = answer };
     }
 
     private void CompleteSpan(string? incompleteReason)

@@ -23,6 +23,16 @@ internal static class RequestMetrics
                 {
                     metrics.HeaderRejected(format, reason);
                 }
+
+                // Parts ignored inside a header that was used (a repeated line, an unsafe field): counted the same way.
+                var ignored = rejects.Ignored(format);
+                for (var part = RejectReason.Repeated; !ignored.IsEmpty && part <= RejectReason.FieldIgnored; part++)
+                {
+                    if (ignored.Contains(part))
+                    {
+                        metrics.HeaderRejected(format, part);
+                    }
+                }
             }
         }
 
