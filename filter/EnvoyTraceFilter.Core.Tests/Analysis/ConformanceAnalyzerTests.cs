@@ -1,5 +1,6 @@
 using EnvoyTraceFilter.Core.Analysis;
 using EnvoyTraceFilter.Core.ClientIdentity;
+using EnvoyTraceFilter.Core.Headers;
 using EnvoyTraceFilter.Core.Naming;
 using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Core.Sampling;
@@ -139,6 +140,14 @@ public sealed class ConformanceAnalyzerTests
         var decision = Analyzer().Analyze(Headers.Of(("x-amzn-trace-id", xray)));
 
         Assert.True(decision.ResponseEdits.IsEmpty);
+    }
+
+    [Fact]
+    public void The_shared_empty_response_edits_refuse_changes()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => HeaderEdits.Empty.Set(KnownHeader.XAmznTraceId, "Root=x"u8));
+        Assert.Equal("HeaderEdits.Empty is shared and cannot be edited.", e.Message);
+        Assert.True(HeaderEdits.Empty.IsEmpty);
     }
 
     [Fact]

@@ -28,6 +28,18 @@ public sealed class B3ConformanceTests
     }
 
     [Fact]
+    public void Empty_flags_is_ignored_and_counted_too()
+    {
+        var headers = Multi(("x-b3-traceid", Trace), ("x-b3-spanid", Span), ("x-b3-sampled", "1"), ("x-b3-flags", ""));
+
+        Assert.True(B3Parser.TryParseMulti(headers, out var context, out var reason));
+        Assert.Equal(RejectReason.None, reason);
+        Assert.Equal(SamplingDecision.Sampled, context.Sampling);
+        Assert.Equal(TraceValue, context.TraceId);
+        Assert.True(context.Ignored.Contains(RejectReason.FieldIgnored));
+    }
+
+    [Fact]
     public void Flags_0_is_the_spec_s_not_debug_and_not_counted()
     {
         var headers = Multi(("x-b3-traceid", Trace), ("x-b3-spanid", Span), ("x-b3-flags", "0"));

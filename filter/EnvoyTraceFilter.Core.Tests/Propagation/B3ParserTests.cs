@@ -119,7 +119,6 @@ public class B3ParserTests
     [InlineData(Trace, "", null, null, null, RejectReason.Empty)]
     [InlineData(Trace, Span, "", null, null, RejectReason.Empty)]
     [InlineData(Trace, Span, null, "", null, RejectReason.Empty)]
-    [InlineData(null, null, null, null, "", RejectReason.Empty)]
     [InlineData("80F198EE56343BA864FE8B2A57D3EFF7", Span, null, null, null, RejectReason.BadCharacter)]
     [InlineData(Trace, "E457B5A2E4D86BD1", null, null, null, RejectReason.BadCharacter)]
     [InlineData(Trace, Span, "05E3AC9A4F6E3B90", null, null, RejectReason.BadCharacter)]

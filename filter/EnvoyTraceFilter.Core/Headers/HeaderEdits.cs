@@ -43,6 +43,7 @@ public sealed class HeaderEdits
     /// </summary>
     public Span<byte> Reserve(int atLeast = 128)
     {
+        ThrowIfFrozen();
         if (_buffer.Length - _used < atLeast)
         {
             Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _used + atLeast));

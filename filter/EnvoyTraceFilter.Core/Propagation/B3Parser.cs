@@ -118,7 +118,7 @@ public static class B3Parser
                 ignored = ignored.With(RejectReason.Repeated);
             }
 
-            if (v.IsEmpty)
+            if (v.IsEmpty && header != KnownHeader.XB3Flags) // an empty x-b3-flags is "other than 1": ignored below
             {
                 return Fail(RejectReason.Empty, out reason);
             }
