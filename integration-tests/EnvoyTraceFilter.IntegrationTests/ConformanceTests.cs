@@ -41,7 +41,7 @@ public sealed class ConformanceTests
     }
 
     [Fact]
-    public async Task XRayExtraFieldWithAControlByte_IsNotEchoed()
+    public async Task XRayExtraFieldWithAControlByteOrRepeated_IsNotEchoedAndEachIsCounted()
     {
         // Envoy 1.36 answers a mutation value with any control byte with a local 500 (the emulator only models
         // NUL/CR/LF, so the exact header is what is checked here).
@@ -54,13 +54,14 @@ public sealed class ConformanceTests
         using var metrics = host.Metrics();
 
         var exchange = await Emulation.For(host).SendAsync(Emulation.Get("api.example.com",
-            ("x-amzn-trace-id", "Root=" + Root + ";Parent=53995c3f42cd8ad8;Sampled=1;Self=a\u0001b;Lineage=a87bd80c:1"))).DefaultTimeout();
+            ("x-amzn-trace-id", "Root=" + Root + ";Parent=53995c3f42cd8ad8;Sampled=1;Self=a\u0001b;Lineage=a87bd80c:1;Lineage=x:2"))).DefaultTimeout();
 
         Assert.Equal(ExchangeOutcome.Processed, exchange.Outcome);
         Assert.Equal(200, exchange.Downstream.Status);
         var app = exchange.Upstream!;
         Assert.Equal($"Root={Root};Parent={app.Get("x-b3-spanid")};Sampled=1;Lineage=a87bd80c:1", app.Get("x-amzn-trace-id"));
         Assert.Equal(1, metrics.Sum("tracefilter.trace_headers.rejected", "format=XRay", "reason=FieldIgnored"));
+        Assert.Equal(1, metrics.Sum("tracefilter.trace_headers.rejected", "format=XRay", "reason=Repeated"));
     }
 
     [Fact]

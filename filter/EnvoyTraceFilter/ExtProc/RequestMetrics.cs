@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text;
 using EnvoyTraceFilter.Core.Analysis;
 using EnvoyTraceFilter.Core.ClientIdentity;
@@ -25,13 +26,9 @@ internal static class RequestMetrics
                 }
 
                 // Parts ignored inside a header that was used (a repeated line, an unsafe field): counted the same way.
-                var ignored = rejects.Ignored(format);
-                for (var part = RejectReason.Repeated; !ignored.IsEmpty && part <= RejectReason.FieldIgnored; part++)
+                for (var mask = rejects.Ignored(format).Mask; mask != 0; mask &= mask - 1)
                 {
-                    if (ignored.Contains(part))
-                    {
-                        metrics.HeaderRejected(format, part);
-                    }
+                    metrics.HeaderRejected(format, (RejectReason)BitOperations.TrailingZeroCount(mask));
                 }
             }
         }
