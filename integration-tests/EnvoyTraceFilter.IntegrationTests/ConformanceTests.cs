@@ -65,6 +65,21 @@ public sealed class ConformanceTests
     }
 
     [Fact]
+    public async Task SeveralTraceStateLines_ReachTheAppAsOneJoinedLine()
+    {
+        await using var host = await FilterHost.StartAsync(overSocket: false);
+
+        var exchange = await Emulation.For(host).SendAsync(Emulation.Get("api.example.com",
+            ("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+            ("tracestate", "congo=t61rcWkgMzE"),
+            ("tracestate", ""),
+            ("tracestate", "rojo=00f067aa0ba902b7"))).DefaultTimeout();
+
+        // Get throws if the header occurs more than once.
+        Assert.Equal("congo=t61rcWkgMzE,rojo=00f067aa0ba902b7", exchange.Upstream!.Get("tracestate"));
+    }
+
+    [Fact]
     public async Task RepeatedB3TraceId_UsesTheFirstAndCountsTheRepeat()
     {
         await using var host = await FilterHost.StartAsync(overSocket: false);
