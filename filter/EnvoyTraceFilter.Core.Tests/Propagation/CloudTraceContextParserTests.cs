@@ -14,9 +14,6 @@ public class CloudTraceContextParserTests
     [InlineData("4bf92f3577b34da6a3ce929d0e0e4736/17725314949316355921;o=0", High, Low, 0xf5fcf8089dec2751UL, SamplingDecision.NotSampled)]
     // No ";o=": Google's load balancer often omits it; no decision.
     [InlineData("4bf92f3577b34da6a3ce929d0e0e4736/17725314949316355921", High, Low, 0xf5fcf8089dec2751UL, SamplingDecision.None)]
-    // Upper-case hex is read by value.
-    [InlineData("4BF92F3577B34DA6A3CE929D0E0E4736/17725314949316355921;o=1", High, Low, 0xf5fcf8089dec2751UL, SamplingDecision.Sampled)]
-    [InlineData("4bf92f3577b34da6A3CE929D0E0E4736/1", High, Low, 1UL, SamplingDecision.None)]
     [InlineData("4bf92f3577b34da6a3ce929d0e0e4736/18446744073709551615", High, Low, 0xffffffffffffffffUL, SamplingDecision.None)] // 2^64-1
     [InlineData("4bf92f3577b34da6a3ce929d0e0e4736/00000000000000000001", High, Low, 1UL, SamplingDecision.None)] // 20 digits with leading zeros
     // Only bit 0 counts: odd is sampled.
@@ -51,6 +48,9 @@ public class CloudTraceContextParserTests
     [InlineData("4bf92f3577b34da6a3ce929d0e0e4736/0x1f", RejectReason.BadCharacter)] // decimal, not hex
     [InlineData("4bf92f3577b34da6a3ce929d0e0e4736/1/2", RejectReason.BadCharacter)]
     [InlineData("4bf92f3577b34da6a3ce929d0e0e473g/1", RejectReason.BadCharacter)]
+    // Google's client libraries all read [0-9a-f]{32}: an upper-case id would be rejected by the app's own tracer.
+    [InlineData("4BF92F3577B34DA6A3CE929D0E0E4736/17725314949316355921;o=1", RejectReason.BadCharacter)]
+    [InlineData("4bf92f3577b34da6A3CE929D0E0E4736/1", RejectReason.BadCharacter)]
     [InlineData("4bf92f3577b34da6a3ce929d0e0e473/1", RejectReason.BadLength)] // 31
     [InlineData("4bf92f3577b34da6a3ce929d0e0e47360/1", RejectReason.BadLength)] // 33
     [InlineData("/1;o=1", RejectReason.BadLength)]

@@ -23,7 +23,9 @@ public sealed class RuleMatchingTests
     [Theory]
     [InlineData("api.example.com", "GET", "/health", 0)]
     [InlineData("API.Example.COM", "get", "/health", 0)] // host and method: case-insensitive
-    [InlineData("api.example.com", "GET", "/Health", -1)] // path: case-sensitive
+    [InlineData("api.example.com", "GET", "/Health", 0)] // path: case-insensitive too, as in every X-Ray SDK
+    [InlineData("api.example.com", "GET", "/HEALTH", 0)]
+    [InlineData("anything", "GET", "/STATIC/Site.CSS", 3)] // globbed paths too
     [InlineData("api.example.com", "GET", "/health/", -1)] // whole value, not prefix
     [InlineData("api.example.com", "GET", "/healthz", -1)]
     [InlineData("xapi.example.com", "GET", "/health", -1)]

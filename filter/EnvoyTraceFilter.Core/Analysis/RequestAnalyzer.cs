@@ -43,15 +43,26 @@ public sealed class RequestAnalyzer(
         var sampling = Decide(headers, incoming, traceId);
         var edits = new HeaderEdits(TraceHeaderWriter.Capacity(headers));
 
+        // Extra X-Ray fields are only ever taken from a header that was accepted: a rejected one contributes nothing.
+        var keepExtras = incoming.Valid.Contains(TraceFormat.XRay);
+        var responseEdits = HeaderEdits.Empty;
         OutgoingTrace? outgoing = null;
         HopSpan? span = null;
         if (translateOnly)
         {
             if (context is { } ctx)
             {
-                outgoing = new OutgoingTrace(ctx.TraceId, ctx.SpanId, ctx.ParentSpanId, sampling.Sampled, sampling.Debug);
-                // Valid formats stay byte-for-byte as received; only missing or malformed ones are filled in.
-                TraceHeaderWriter.Write(outgoing.Value, headers, propagation.Outputs, incoming.Valid, keepXRayExtras: true, edits);
+                // Not a hop: the decision written is the incoming one, or none; never one made up here.
+                var undecided = incoming.Sampling == SamplingDecision.None;
+                outgoing = new OutgoingTrace(ctx.TraceId, ctx.SpanId, ctx.ParentSpanId, !undecided && sampling.Sampled, !undecided && sampling.Debug)
+                {
+                    Undecided = undecided,
+                    RandomTraceId = ctx.RandomTraceId,
+                };
+
+                // Formats that arrived valid with ids stay byte-for-byte as received; only missing or malformed ones
+                // (and a B3 that carried a decision but no ids) are filled in.
+                TraceHeaderWriter.Write(outgoing.Value, headers, propagation.Outputs, incoming.WithIds, keepExtras, edits);
             }
         }
         else
@@ -60,9 +71,18 @@ public sealed class RequestAnalyzer(
             // Only a hop has a span of its own: translate-only output belongs to whoever minted the incoming id.
             span = sampling.Sampled ? spans?.Start(traceId, parent, sampling.Debug) : null;
             var spanId = span?.SpanId ?? ids.NewSpanId();
-            outgoing = new OutgoingTrace(traceId, spanId, parent, sampling.Sampled, sampling.Debug);
-            var keepExtras = incoming.Valid.Contains(TraceFormat.XRay);
+            outgoing = new OutgoingTrace(traceId, spanId, parent, sampling.Sampled, sampling.Debug)
+            {
+                RandomTraceId = context is { RandomTraceId: true },
+            };
             TraceHeaderWriter.Write(outgoing.Value, headers, propagation.Outputs, TraceFormatSet.Empty, keepExtras, edits);
+
+            // X-Ray Sampled=?: the caller asked for our decision; every X-Ray SDK answers it in the response.
+            if (incoming.SamplingRequested)
+            {
+                responseEdits = new HeaderEdits(XRayResponseHeader.Length);
+                XRayResponseHeader.Write(traceId, sampling.Sampled, responseEdits);
+            }
         }
 
         if (_appHeaders.ClientAddress is { } clientHeader && client.Address is { } address)
@@ -77,8 +97,8 @@ public sealed class RequestAnalyzer(
 
         return new RequestDecision
         {
-            Incoming = incoming, Outgoing = outgoing, Edits = edits, Sampling = sampling, Client = client, Service = service,
-            Span = span,
+            Incoming = incoming, Outgoing = outgoing, Edits = edits, ResponseEdits = responseEdits, Sampling = sampling, Client = client,
+            Service = service, Span = span,
         };
     }
 

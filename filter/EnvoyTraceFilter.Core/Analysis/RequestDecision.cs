@@ -17,6 +17,9 @@ public sealed class RequestDecision
 
     public required HeaderEdits Edits { get; init; }
 
+    /// <summary>Edits of the response headers (X-Ray <c>Sampled=?</c> answered); <see cref="HeaderEdits.Empty"/> when none.</summary>
+    public HeaderEdits ResponseEdits { get; init; } = HeaderEdits.Empty;
+
     public required SamplingResult Sampling { get; init; }
 
     public required ClientAddress Client { get; init; }

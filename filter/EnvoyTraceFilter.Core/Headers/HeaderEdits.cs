@@ -15,9 +15,15 @@ public sealed class HeaderEdits
     private readonly (string Name, int Offset, int Length)[] _sets = new (string, int, int)[MaxSets];
     private readonly string[] _removes = new string[MaxRemoves];
     private byte[] _buffer;
+    private readonly bool _frozen;
     private int _used;
 
     public HeaderEdits(int capacity) => _buffer = new byte[capacity];
+
+    private HeaderEdits() => (_buffer, _frozen) = ([], true);
+
+    /// <summary>No edits; shared, so it refuses changes.</summary>
+    public static HeaderEdits Empty { get; } = new();
 
     public int SetCount { get; private set; }
 
@@ -37,6 +43,7 @@ public sealed class HeaderEdits
     /// </summary>
     public Span<byte> Reserve(int atLeast = 128)
     {
+        ThrowIfFrozen();
         if (_buffer.Length - _used < atLeast)
         {
             Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _used + atLeast));
@@ -49,6 +56,7 @@ public sealed class HeaderEdits
 
     public void Commit(string name, int length)
     {
+        ThrowIfFrozen();
         _sets[SetCount++] = (name, _used, length);
         _used += length;
     }
@@ -66,7 +74,19 @@ public sealed class HeaderEdits
         Commit(name, length);
     }
 
-    public void Remove(KnownHeader header) => _removes[RemoveCount++] = KnownHeaders.Name(header);
+    public void Remove(KnownHeader header)
+    {
+        ThrowIfFrozen();
+        _removes[RemoveCount++] = KnownHeaders.Name(header);
+    }
+
+    private void ThrowIfFrozen()
+    {
+        if (_frozen)
+        {
+            throw new InvalidOperationException("HeaderEdits.Empty is shared and cannot be edited.");
+        }
+    }
 
     /// <summary>The value set for <paramref name="name"/>, for tests and logs; null when not set.</summary>
     public string? Find(string name)

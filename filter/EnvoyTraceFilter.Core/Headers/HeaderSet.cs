@@ -5,7 +5,8 @@ namespace EnvoyTraceFilter.Core.Headers;
 /// <summary>
 /// The known headers of one message, as slices of the message's own bytes (no copies). A header that
 /// appears twice is remembered as duplicated; <c>x-forwarded-for</c> repeats are joined with ", " as
-/// RFC 9110 §5.3 allows, since proxies legitimately add separate lines.
+/// RFC 9110 §5.3 allows, since proxies legitimately add separate lines; <c>tracestate</c> repeats are joined with ","
+/// as W3C trace context says.
 /// </summary>
 public struct HeaderSet
 {
@@ -39,7 +40,11 @@ public struct HeaderSet
         }
 
         _duplicated |= bit;
-        if (header == KnownHeader.XForwardedFor)
+        if (header == KnownHeader.TraceState)
+        {
+            _values[(int)header] = JoinTraceState(_values[(int)header], value);
+        }
+        else if (header == KnownHeader.XForwardedFor)
         {
             var first = _values[(int)header].Span;
             var joined = new byte[first.Length + 2 + value.Length];
@@ -49,6 +54,27 @@ public struct HeaderSet
             value.Span.CopyTo(joined.AsSpan(first.Length + 2));
             _values[(int)header] = joined;
         }
+    }
+
+    // W3C trace context: several tracestate lines are one list, joined in order with ','. Empty lines
+    // add no member, so they are left out rather than leaving a ",," behind.
+    private static ReadOnlyMemory<byte> JoinTraceState(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> next)
+    {
+        if (next.Span.Trim(" \t"u8).IsEmpty)
+        {
+            return first;
+        }
+
+        if (first.Span.Trim(" \t"u8).IsEmpty)
+        {
+            return next;
+        }
+
+        var joined = new byte[first.Length + 1 + next.Length];
+        first.Span.CopyTo(joined);
+        joined[first.Length] = (byte)',';
+        next.Span.CopyTo(joined.AsSpan(first.Length + 1));
+        return joined;
     }
 
     private static uint Bit(KnownHeader header) => 1u << (int)header;

@@ -70,14 +70,17 @@ public static class B3Parser
             return false;
         }
 
+        // Three fields whose third is a span id's 16 hex: "{trace}-{span}-{parent}" with no decision, as Brave
+        // writes a context whose sampling is deferred. Otherwise the third field is the sampling state.
+        var parentField = count == 4 ? 3 : count == 3 && fields[2].GetOffsetAndLength(value.Length).Length == SpanId.HexLength ? 2 : -1;
         var sampling = SamplingDecision.None;
-        if (count >= 3 && !TryParseSingleSampling(value[fields[2]], out sampling))
+        if (count >= 3 && parentField != 2 && !TryParseSingleSampling(value[fields[2]], out sampling))
         {
             return Fail(RejectReason.BadSampling, out reason);
         }
 
         var parentId = default(SpanId);
-        if (count == 4 && !Hex.TryParseSpanId(value[fields[3]], out parentId, out reason))
+        if (parentField >= 0 && !TryParseParentId(value[fields[parentField]], out parentId, out reason))
         {
             return false;
         }
@@ -100,6 +103,7 @@ public static class B3Parser
         ];
 
         var anyPresent = false;
+        var ignored = default(RejectReasonSet);
         foreach (var header in all)
         {
             if (!headers.TryGet(header, out var v))
@@ -110,10 +114,11 @@ public static class B3Parser
             anyPresent = true;
             if (headers.IsDuplicated(header))
             {
-                return Fail(RejectReason.Duplicate, out reason); // two values: no way to know which one is meant
+                // Every peer's getter takes the first line; refusing the whole context would split the trace.
+                ignored = ignored.With(RejectReason.Repeated);
             }
 
-            if (v.IsEmpty)
+            if (v.IsEmpty && header != KnownHeader.XB3Flags) // an empty x-b3-flags is "other than 1": ignored below
             {
                 return Fail(RejectReason.Empty, out reason);
             }
@@ -141,7 +146,7 @@ public static class B3Parser
             return false;
         }
 
-        if (hasParent && !Hex.TryParseSpanId(parentHex, out parentId, out reason))
+        if (hasParent && !TryParseParentId(parentHex, out parentId, out reason))
         {
             return false;
         }
@@ -153,18 +158,21 @@ public static class B3Parser
             return Fail(RejectReason.BadSampling, out reason);
         }
 
-        // Debug implies sampled, so it overrides x-b3-sampled; "0" is the spec's "not debug", a no-op.
+        // Debug implies sampled, so it overrides x-b3-sampled; "0" is the spec's "not debug", a no-op. Any other
+        // value is ignored (counted), as Brave and the OpenTelemetry propagators do: it is no reason to lose the ids.
         if (headers.TryGet(KnownHeader.XB3Flags, out var flags))
         {
-            if (!flags.SequenceEqual("1"u8) && !flags.SequenceEqual("0"u8))
+            if (flags.SequenceEqual("1"u8))
             {
-                return Fail(RejectReason.BadSampling, out reason);
+                sampling = SamplingDecision.Debug;
             }
-
-            sampling = flags[0] == (byte)'1' ? SamplingDecision.Debug : sampling;
+            else if (!flags.SequenceEqual("0"u8))
+            {
+                ignored = ignored.With(RejectReason.FieldIgnored);
+            }
         }
 
-        context = new TraceContext(traceId, spanId, parentId, sampling, TraceFormat.B3Multi);
+        context = new TraceContext(traceId, spanId, parentId, sampling, TraceFormat.B3Multi) { Ignored = ignored };
         reason = RejectReason.None;
         return true;
     }
@@ -182,11 +190,25 @@ public static class B3Parser
         return sampling != SamplingDecision.None;
     }
 
-    // The spec says to accept "true"/"false" too: older tracers sent them before "1"/"0" was settled.
+    // The spec says to accept "true"/"false" too: older tracers sent them before "1"/"0" was settled. Brave and
+    // the OpenTelemetry propagators compare them ignoring case.
     private static SamplingDecision ParseMultiSampled(ReadOnlySpan<byte> v) =>
-        v.SequenceEqual("1"u8) || v.SequenceEqual("true"u8) ? SamplingDecision.Sampled
-        : v.SequenceEqual("0"u8) || v.SequenceEqual("false"u8) ? SamplingDecision.NotSampled
+        v.SequenceEqual("1"u8) || System.Text.Ascii.EqualsIgnoreCase(v, "true"u8) ? SamplingDecision.Sampled
+        : v.SequenceEqual("0"u8) || System.Text.Ascii.EqualsIgnoreCase(v, "false"u8) ? SamplingDecision.NotSampled
         : SamplingDecision.None;
+
+    // A parent span id: 16 lower-case hex, where all zeros means "no parent" (Brave and OpenTelemetry read it so).
+    private static bool TryParseParentId(ReadOnlySpan<byte> hex, out SpanId parentId, out RejectReason reason)
+    {
+        if (hex.SequenceEqual("0000000000000000"u8))
+        {
+            parentId = default;
+            reason = RejectReason.None;
+            return true;
+        }
+
+        return Hex.TryParseSpanId(hex, out parentId, out reason);
+    }
 
     // 16 hex (a 64-bit id, remembered so B3 output keeps its width) or 32 hex.
     private static bool TryParseTraceId(ReadOnlySpan<byte> hex, out TraceId traceId, out RejectReason reason)

@@ -39,8 +39,9 @@ public static class CloudTraceContextParser
             return Fail(RejectReason.BadLength, out reason);
         }
 
-        // The docs say "32-character hexadecimal" without a case, so both are read, by value.
-        if (!Hex.TryParseUInt128(traceHex, allowUpper: true, out var high, out var low))
+        // Lower case only: every Google client library reads [0-9a-f]{32}. Lower-casing an upper-case id for the
+        // app would hand its own Google tracer a header it never got, and split the trace.
+        if (!Hex.TryParseUInt128(traceHex, allowUpper: false, out var high, out var low))
         {
             return Fail(RejectReason.BadCharacter, out reason);
         }

@@ -40,4 +40,17 @@ public enum RejectReason : byte
 
     /// <summary>The same header (or the same X-Ray key) appeared more than once.</summary>
     Duplicate,
+
+    /// <summary>
+    /// Not a rejection: a repeated B3 header line or X-Ray extra key was ignored and the first one used, as the
+    /// peers' getters do. Recorded in <see cref="TraceRejects.Ignored"/>.
+    /// </summary>
+    Repeated,
+
+    /// <summary>
+    /// Not a rejection: one field was ignored and the rest of the header used (<c>x-b3-flags</c> other than 0/1,
+    /// an X-Ray extra field that is malformed, unsafe to write back, or past the echo bound). Recorded in
+    /// <see cref="TraceRejects.Ignored"/>.
+    /// </summary>
+    FieldIgnored,
 }

@@ -16,4 +16,10 @@ public readonly record struct TraceContext(
 
     /// <summary>X-Ray <c>Sampled=?</c>: the caller asks the receiver to decide and report back.</summary>
     public bool SamplingRequested { get; init; }
+
+    /// <summary>W3C Level 2 flag 0x02: the caller says the trace id's right 7 bytes are random.</summary>
+    public bool RandomTraceId { get; init; }
+
+    /// <summary>Parts of the header that were ignored while the rest was used (counted, not a rejection).</summary>
+    public RejectReasonSet Ignored { get; init; }
 }

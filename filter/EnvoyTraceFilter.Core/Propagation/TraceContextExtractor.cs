@@ -15,6 +15,7 @@ public static class TraceContextExtractor
         var sampling = SamplingDecision.None;
         var present = TraceFormatSet.Empty;
         var valid = TraceFormatSet.Empty;
+        var withIds = TraceFormatSet.Empty;
         var rejects = default(TraceRejects);
 
         foreach (var format in precedence)
@@ -32,6 +33,16 @@ public static class TraceContextExtractor
             }
 
             valid = valid.With(format);
+            if (!context.Ignored.IsEmpty)
+            {
+                rejects.AddIgnored(format, context.Ignored);
+            }
+
+            if (context.HasTraceId)
+            {
+                withIds = withIds.With(format);
+            }
+
             if (winner is not null)
             {
                 continue;
@@ -51,7 +62,7 @@ public static class TraceContextExtractor
             }
         }
 
-        return new IncomingTrace(winner, sampling, present, valid, rejects);
+        return new IncomingTrace(winner, sampling, present, valid, rejects, withIds);
     }
 
     private static bool IsPresent(in HeaderSet headers, TraceFormat format) => format switch
@@ -66,6 +77,21 @@ public static class TraceContextExtractor
         _ => false,
     };
 
+    private static bool TryParseB3Single(in HeaderSet headers, out TraceContext context, out RejectReason reason)
+    {
+        if (!B3Parser.TryParseSingle(headers.Get(KnownHeader.B3), out context, out reason))
+        {
+            return false;
+        }
+
+        if (headers.IsDuplicated(KnownHeader.B3))
+        {
+            context = context with { Ignored = context.Ignored.With(RejectReason.Repeated) };
+        }
+
+        return true;
+    }
+
     private static bool TryParse(in HeaderSet headers, TraceFormat format, out TraceContext context, out RejectReason reason)
     {
         var single = format switch
@@ -77,9 +103,11 @@ public static class TraceContextExtractor
             _ => (KnownHeader?)null,
         };
 
-        if (single is { } header && headers.IsDuplicated(header))
+        // Two values for one context header. B3: every peer's getter reads the first, so we do too and count the
+        // repeat. The others stay refused: the W3C test suite requires it of traceparent, and for X-Ray and
+        // Google's header there is no way to know which one the sender meant.
+        if (single is { } header && header != KnownHeader.B3 && headers.IsDuplicated(header))
         {
-            // Two different values for one context header: no way to know which one the sender meant.
             context = default;
             reason = RejectReason.Duplicate;
             return false;
@@ -87,7 +115,7 @@ public static class TraceContextExtractor
 
         return format switch
         {
-            TraceFormat.B3Single => B3Parser.TryParseSingle(headers.Get(KnownHeader.B3), out context, out reason),
+            TraceFormat.B3Single => TryParseB3Single(headers, out context, out reason),
             TraceFormat.B3Multi => B3Parser.TryParseMulti(headers, out context, out reason),
             TraceFormat.TraceParent => TraceParentParser.TryParse(headers.Get(KnownHeader.TraceParent), out context, out reason),
             TraceFormat.XRay => XRayTraceHeaderParser.TryParse(headers.Get(KnownHeader.XAmznTraceId), out context, out reason),

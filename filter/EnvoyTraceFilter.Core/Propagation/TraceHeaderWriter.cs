@@ -14,7 +14,8 @@ public static class TraceHeaderWriter
     private const int FixedCapacity = 66 + 68 + 55 + 73 + 57;
 
     /// <summary>Buffer size that always fits what <see cref="Write"/> may produce for these headers.</summary>
-    public static int Capacity(in HeaderSet incoming) => FixedCapacity + incoming.Get(KnownHeader.XAmznTraceId).Length + 1;
+    public static int Capacity(in HeaderSet incoming) =>
+        FixedCapacity + incoming.Get(KnownHeader.XAmznTraceId).Length + 1 + incoming.Get(KnownHeader.TraceState).Length;
 
     /// <param name="outputs">Formats to write.</param>
     /// <param name="skip">Formats to leave alone (translate-only: those that arrived valid).</param>
@@ -35,6 +36,11 @@ public static class TraceHeaderWriter
         if (outputs.Contains(TraceFormat.TraceParent) && !skip.Contains(TraceFormat.TraceParent) && hasSpan)
         {
             WriteTraceParent(trace, edits);
+        }
+
+        if (outputs.Contains(TraceFormat.TraceParent))
+        {
+            NormalizeTraceState(incoming, edits);
         }
 
         if (outputs.Contains(TraceFormat.XRay) && !skip.Contains(TraceFormat.XRay))
@@ -66,7 +72,20 @@ public static class TraceHeaderWriter
         }
 
         // B3: "Debug implies an accept decision, so don't also send the X-B3-Sampled header."
-        if (trace.Debug)
+        if (trace.Undecided)
+        {
+            // No decision to pass on: none is written, and a stale one is not left behind.
+            if (incoming.Contains(KnownHeader.XB3Sampled))
+            {
+                edits.Remove(KnownHeader.XB3Sampled);
+            }
+
+            if (incoming.Contains(KnownHeader.XB3Flags))
+            {
+                edits.Remove(KnownHeader.XB3Flags);
+            }
+        }
+        else if (trace.Debug)
         {
             edits.Set(KnownHeader.XB3Flags, "1"u8);
             if (incoming.Contains(KnownHeader.XB3Sampled))
@@ -91,8 +110,13 @@ public static class TraceHeaderWriter
         span[n++] = (byte)'-';
         trace.SpanId.WriteHex(span[n..]);
         n += SpanId.HexLength;
-        span[n++] = (byte)'-';
-        span[n++] = trace.Debug ? (byte)'d' : trace.Sampled ? (byte)'1' : (byte)'0';
+        if (!trace.Undecided)
+        {
+            span[n++] = (byte)'-';
+            span[n++] = trace.Debug ? (byte)'d' : trace.Sampled ? (byte)'1' : (byte)'0';
+        }
+
+        // Without a decision this is "{trace}-{span}-{parent}", the form Brave writes for a deferred decision.
         if (trace.ParentSpanId.IsValid)
         {
             span[n++] = (byte)'-';
@@ -113,8 +137,31 @@ public static class TraceHeaderWriter
         trace.SpanId.WriteHex(span[36..]);
         span[52] = (byte)'-';
         span[53] = (byte)'0';
-        span[54] = trace.Sampled || trace.Debug ? (byte)'1' : (byte)'0';
+
+        // Sampled (0x01), plus Level 2's random-trace-id (0x02) when the id it describes is the one kept; other
+        // bits are not ours to pass on.
+        span[54] = (byte)('0' + (trace.Sampled || trace.Debug ? 1 : 0) + (trace.RandomTraceId ? 2 : 0));
         edits.Commit(KnownHeader.TraceParent, 55);
+    }
+
+    // One tracestate line per list (several lines were joined when read), and no empty one sent on.
+    private static void NormalizeTraceState(in HeaderSet incoming, HeaderEdits edits)
+    {
+        if (!incoming.TryGet(KnownHeader.TraceState, out var state))
+        {
+            return;
+        }
+
+        if (state.Trim(" \t"u8).IsEmpty)
+        {
+            edits.Remove(KnownHeader.TraceState);
+        }
+        else if (incoming.IsDuplicated(KnownHeader.TraceState))
+        {
+            // Removals apply before sets: every incoming line goes, the joined one stays.
+            edits.Remove(KnownHeader.TraceState);
+            edits.Set(KnownHeader.TraceState, state);
+        }
     }
 
     private static void WriteXRay(in OutgoingTrace trace, ReadOnlySpan<byte> incomingXRay, HeaderEdits edits)
@@ -131,9 +178,13 @@ public static class TraceHeaderWriter
             n += SpanId.HexLength;
         }
 
-        ";Sampled="u8.CopyTo(span[n..]);
-        n += 9;
-        span[n++] = trace.Sampled || trace.Debug ? (byte)'1' : (byte)'0';
+        if (!trace.Undecided)
+        {
+            ";Sampled="u8.CopyTo(span[n..]);
+            n += 9;
+            span[n++] = trace.Sampled || trace.Debug ? (byte)'1' : (byte)'0';
+        }
+
         if (!incomingXRay.IsEmpty)
         {
             n += XRayTraceHeaderParser.WriteExtraFields(incomingXRay, span[n..]);
@@ -150,9 +201,13 @@ public static class TraceHeaderWriter
         span[32] = (byte)'/';
         Utf8Formatter.TryFormat(trace.SpanId.Value, span[33..], out var digits);
         var n = 33 + digits;
-        ";o="u8.CopyTo(span[n..]);
-        n += 3;
-        span[n++] = trace.Sampled || trace.Debug ? (byte)'1' : (byte)'0';
+        if (!trace.Undecided)
+        {
+            ";o="u8.CopyTo(span[n..]);
+            n += 3;
+            span[n++] = trace.Sampled || trace.Debug ? (byte)'1' : (byte)'0';
+        }
+
         edits.Commit(KnownHeader.XCloudTraceContext, n);
     }
 }

@@ -16,9 +16,15 @@ public static class TraceParentParser
     // §3.2.2.5: bit 0 of trace-flags is "sampled"; the other bits are not ours to interpret.
     private const byte SampledFlag = 0x01;
 
+    // Level 2 §3.2.2.5.2: the trace id's right 7 bytes are random.
+    private const byte RandomTraceIdFlag = 0x02;
+
     public static bool TryParse(ReadOnlySpan<byte> value, out TraceContext context, out RejectReason reason)
     {
         context = default;
+
+        // The W3C test suite sends spaces and tabs around the value (optional whitespace of the HTTP field).
+        value = value.Trim(" \t"u8);
         if (value.IsEmpty)
         {
             return Fail(RejectReason.Empty, out reason);
@@ -90,7 +96,10 @@ public static class TraceParentParser
         }
 
         var sampling = (flags & SampledFlag) != 0 ? SamplingDecision.Sampled : SamplingDecision.NotSampled;
-        context = new TraceContext(new TraceId(high, low), new SpanId(parent), default, sampling, TraceFormat.TraceParent);
+        context = new TraceContext(new TraceId(high, low), new SpanId(parent), default, sampling, TraceFormat.TraceParent)
+        {
+            RandomTraceId = (flags & RandomTraceIdFlag) != 0,
+        };
         reason = RejectReason.None;
         return true;
     }

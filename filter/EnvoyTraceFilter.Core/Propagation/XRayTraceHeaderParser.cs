@@ -12,14 +12,38 @@ public static class XRayTraceHeaderParser
     /// <summary>Size cap: ALB and Lambda append fields (<c>Self</c>, <c>Lineage</c>), but not without bound.</summary>
     public const int MaxLength = 2048;
 
+    /// <summary>Most bytes of extra fields (<c>;key=value</c> each) written back; ALB's Self and Lambda's Lineage fit easily.</summary>
+    public const int MaxExtraFieldsLength = 256;
+
     // Twice the most fields a MaxLength value can hold, rounded up to a power of two (8 KiB of stack at most).
     private const uint MaxKeySlots = 2048;
 
     private static ReadOnlySpan<byte> Whitespace => " \t"u8;
 
-    public static bool TryParse(ReadOnlySpan<byte> value, out TraceContext context, out RejectReason reason)
+    public static bool TryParse(ReadOnlySpan<byte> value, out TraceContext context, out RejectReason reason) =>
+        Scan(value, default, out context, out reason, out _);
+
+    /// <summary>
+    /// For a value <see cref="TryParse"/> accepted: writes the extra fields (all but Root/Parent/Sampled) that are
+    /// safe to send on, as <c>;key=value</c> (trimmed), in original order. Safe: key and value are visible ASCII
+    /// without ';' or '=' (Envoy answers a control byte in a mutation with a 500), the key is the first of its
+    /// name, and the total stays within <see cref="MaxExtraFieldsLength"/>. Everything else is left out and was
+    /// counted by <see cref="TryParse"/> (<see cref="TraceContext.Ignored"/>). <paramref name="destination"/> must
+    /// hold value.Length + 1 bytes: each field shrinks or keeps its size and gains at most the one ';' the first
+    /// field lacked.
+    /// </summary>
+    public static int WriteExtraFields(ReadOnlySpan<byte> value, Span<byte> destination)
+    {
+        Scan(value, destination, out _, out _, out var written);
+        return written;
+    }
+
+    // One pass for both reading and echoing, so what is counted as left out is exactly what is not written.
+    // extras: where to write the echoed fields; empty to only measure them.
+    private static bool Scan(ReadOnlySpan<byte> value, Span<byte> extras, out TraceContext context, out RejectReason reason, out int extrasLength)
     {
         context = default;
+        extrasLength = 0;
         if (value.Length > MaxLength)
         {
             return Fail(RejectReason.TooLong, out reason);
@@ -35,6 +59,7 @@ public static class XRayTraceHeaderParser
         var sampling = SamplingDecision.None;
         var requested = false;
         var seenRoot = false;
+        var ignored = default(RejectReasonSet);
 
         // Keys seen so far, as (offset, length) pairs in a hash set sized to stay at most half full, so a header of
         // hundreds of tiny fields still costs linear time. A valid field takes >= 3 bytes ("k=;"): <= 683 of them.
@@ -44,28 +69,34 @@ public static class XRayTraceHeaderParser
         while (pos < value.Length)
         {
             var field = NextField(value, ref pos, out var last);
-            if (field.IsEmpty)
+            if (field.IsEmpty && last)
             {
-                if (last)
-                {
-                    break; // "…;Sampled=1;" — a trailing ';' is common and harmless
-                }
-
-                return Fail(RejectReason.BadDelimiter, out reason);
+                break; // "…;Sampled=1;" — a trailing ';' is common and harmless
             }
 
+            // An empty field, no '=' or no key: the SDKs skip such a field and use the rest; so do we (counted).
             if (!TrySplit(field, out var key, out var v))
             {
-                return Fail(RejectReason.BadDelimiter, out reason);
+                ignored = ignored.With(RejectReason.FieldIgnored);
+                continue;
             }
 
-            // Other keys are opaque to us but forwarded, so a repeat of any key is ambiguous, not just ours.
+            var isRoot = key.SequenceEqual("Root"u8);
+            var isParent = !isRoot && key.SequenceEqual("Parent"u8);
+            var isSampled = !isRoot && !isParent && key.SequenceEqual("Sampled"u8);
             if (!TryAddKey(keys, value, key))
             {
-                return Fail(RejectReason.Duplicate, out reason);
+                // Two Roots (or Parents, Sampleds) are ambiguous; a repeated extra key keeps its first value.
+                if (isRoot || isParent || isSampled)
+                {
+                    return Fail(RejectReason.Duplicate, out reason);
+                }
+
+                ignored = ignored.With(RejectReason.Repeated);
+                continue;
             }
 
-            if (key.SequenceEqual("Root"u8))
+            if (isRoot)
             {
                 seenRoot = true;
                 if (!XRayTraceId.TryParse(v, out traceId, out reason))
@@ -73,13 +104,36 @@ public static class XRayTraceHeaderParser
                     return false;
                 }
             }
-            else if (key.SequenceEqual("Parent"u8) && !Hex.TryParseSpanId(v, out parent, out reason))
+            else if (isParent)
             {
-                return false;
+                if (!Hex.TryParseSpanId(v, out parent, out reason))
+                {
+                    return false;
+                }
             }
-            else if (key.SequenceEqual("Sampled"u8) && !TryParseSampled(v, out sampling, out requested))
+            else if (isSampled)
             {
-                return Fail(RejectReason.BadSampling, out reason);
+                if (!TryParseSampled(v, out sampling, out requested))
+                {
+                    return Fail(RejectReason.BadSampling, out reason);
+                }
+            }
+            else if (!IsEchoSafe(key) || !IsEchoSafe(v) || extrasLength + 2 + key.Length + v.Length > MaxExtraFieldsLength)
+            {
+                ignored = ignored.With(RejectReason.FieldIgnored);
+            }
+            else
+            {
+                if (!extras.IsEmpty)
+                {
+                    var to = extras[extrasLength..];
+                    to[0] = (byte)';';
+                    key.CopyTo(to[1..]);
+                    to[1 + key.Length] = (byte)'=';
+                    v.CopyTo(to[(2 + key.Length)..]);
+                }
+
+                extrasLength += 2 + key.Length + v.Length;
             }
         }
 
@@ -89,39 +143,14 @@ public static class XRayTraceHeaderParser
         }
 
         // Root without Parent is normal (an ALB starts the trace): the span id stays invalid.
-        context = new TraceContext(traceId, parent, default, sampling, TraceFormat.XRay) { SamplingRequested = requested };
+        context = new TraceContext(traceId, parent, default, sampling, TraceFormat.XRay) { SamplingRequested = requested, Ignored = ignored };
         reason = RejectReason.None;
         return true;
     }
 
-    /// <summary>
-    /// For a value <see cref="TryParse"/> accepted: writes every field other than Root/Parent/Sampled as
-    /// <c>;key=value</c> (trimmed), in original order. <paramref name="destination"/> must hold value.Length + 1
-    /// bytes: each field shrinks or keeps its size and gains at most the one ';' the first field lacked.
-    /// </summary>
-    public static int WriteExtraFields(ReadOnlySpan<byte> value, Span<byte> destination)
-    {
-        var written = 0;
-        var pos = 0;
-        while (pos < value.Length)
-        {
-            var field = NextField(value, ref pos, out _);
-            if (!TrySplit(field, out var key, out var v)
-                || key.SequenceEqual("Root"u8) || key.SequenceEqual("Parent"u8) || key.SequenceEqual("Sampled"u8))
-            {
-                continue;
-            }
-
-            destination[written++] = (byte)';';
-            key.CopyTo(destination[written..]);
-            written += key.Length;
-            destination[written++] = (byte)'=';
-            v.CopyTo(destination[written..]);
-            written += v.Length;
-        }
-
-        return written;
-    }
+    // Visible ASCII without the header's own delimiters: safe in an Envoy mutation and unambiguous to re-read.
+    private static bool IsEchoSafe(ReadOnlySpan<byte> token) =>
+        !token.ContainsAnyExceptInRange((byte)0x21, (byte)0x7E) && !token.ContainsAny((byte)';', (byte)'=');
 
     // The trimmed field at pos; moves pos past the field's ';'. last: no ';' followed it.
     private static ReadOnlySpan<byte> NextField(ReadOnlySpan<byte> value, ref int pos, out bool last)

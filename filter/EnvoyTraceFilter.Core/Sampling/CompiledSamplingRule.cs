@@ -11,11 +11,11 @@ internal sealed class CompiledSamplingRule
     {
         Rule = rule;
 
-        // Host names and methods are case-insensitive on the wire; paths are not (RFC 3986), so a rule for
-        // /Admin/* must not silently cover /admin/*.
+        // All three ignore case, paths included: every X-Ray SDK matches rules so, and a rule set written for
+        // them must pick the same requests here. Folding is ASCII-only (the path is read byte for byte).
         _host = new WildcardPattern(rule.Host, ignoreCase: true);
         _method = new WildcardPattern(rule.HttpMethod, ignoreCase: true);
-        _path = new WildcardPattern(rule.UrlPath, ignoreCase: false);
+        _path = new WildcardPattern(rule.UrlPath, ignoreCase: true);
         Reservoir = new Reservoir(rule.FixedTarget, time);
     }
 

@@ -5,7 +5,7 @@ namespace EnvoyTraceFilter.Core.Sampling;
 /// <summary>
 /// An X-Ray style glob compiled once: <c>*</c> is any run of characters (also none), <c>?</c> is exactly one, every
 /// other character is literal. It matches the WHOLE value (OpenTelemetry.Sampler.AWS once matched prefixes by mistake).
-/// Case folding, when asked for, is ASCII-only: hosts (punycode) and methods (tokens) are ASCII.
+/// Case folding, when asked for, is ASCII-only: hosts (punycode) and methods (tokens) are ASCII, paths are read byte for byte.
 /// </summary>
 internal sealed class WildcardPattern
 {

@@ -7,7 +7,7 @@ namespace EnvoyTraceFilter.Core.Sampling;
 /// <param name="Description">Free text, not used for matching.</param>
 /// <param name="Host">Glob for the Host value; case-insensitive.</param>
 /// <param name="HttpMethod">Glob for the method; case-insensitive.</param>
-/// <param name="UrlPath">Glob for the path without query; case-sensitive.</param>
+/// <param name="UrlPath">Glob for the path without query; case-insensitive (ASCII), as in the X-Ray SDKs.</param>
 /// <param name="FixedTarget">Requests per second sampled from the reservoir before <paramref name="Rate"/> applies.</param>
 /// <param name="Rate">Share, 0..1, of the requests beyond the reservoir that are sampled.</param>
 public sealed record XRaySamplingRule(

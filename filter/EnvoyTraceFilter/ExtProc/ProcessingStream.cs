@@ -18,6 +18,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
     private bool _responseHeadersSeen;
     private bool _bodyModes;
     private HopSpan? _span;
+    private HeaderEdits _responseEdits = HeaderEdits.Empty;
 
     /// <summary>True once no further message can come for this stream: the caller should end the call now.</summary>
     public bool Finished { get; private set; }
@@ -94,6 +95,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
         var attributes = RequestAttributes.Read(request);
         var decision = snapshot.Analyzer.Analyze(headers, attributes.SourceAddress, services.Sink.Enabled ? services.Sink : null);
         RequestMetrics.Record(services.Metrics, decision);
+        _responseEdits = decision.ResponseEdits; // answered in response_headers (X-Ray Sampled=?)
         if (decision.Span is { } span)
         {
             span.Describe(SpanRequests.Create(headers, decision, attributes.RequestTime ?? services.Time.GetUtcNow(),
@@ -136,7 +138,13 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
             CompleteSpan(new SpanResponse(Now(), ResponseStatus, contentLength));
         }
 
-        return new ProcessingResponse { ResponseHeaders = new HeadersResponse() };
+        var answer = new HeadersResponse();
+        if (HeaderMutationBuilder.Build(_responseEdits) is { } mutation)
+        {
+            answer.Response = new CommonResponse { HeaderMutation = mutation };
+        }
+
+        return new ProcessingResponse { ResponseHeaders = answer };
     }
 
     private void CompleteSpan(in SpanResponse response)

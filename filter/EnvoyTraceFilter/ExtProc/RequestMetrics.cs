@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text;
 using EnvoyTraceFilter.Core.Analysis;
 using EnvoyTraceFilter.Core.ClientIdentity;
@@ -22,6 +23,12 @@ internal static class RequestMetrics
                 if (rejects[format] is var reason and not RejectReason.None)
                 {
                     metrics.HeaderRejected(format, reason);
+                }
+
+                // Parts ignored inside a header that was used (a repeated line, an unsafe field): counted the same way.
+                for (var mask = rejects.Ignored(format).Mask; mask != 0; mask &= mask - 1)
+                {
+                    metrics.HeaderRejected(format, (RejectReason)BitOperations.TrailingZeroCount(mask));
                 }
             }
         }

@@ -32,7 +32,7 @@ public sealed class FilterMetrics
     {
         _meter = meterFactory.Create(MeterName);
         _requests = _meter.CreateCounter<long>("tracefilter.requests", description: "Requests whose headers were processed, by sampling decision.");
-        _rejected = _meter.CreateCounter<long>("tracefilter.trace_headers.rejected", description: "Incoming trace headers ignored as malformed, by format and reason.");
+        _rejected = _meter.CreateCounter<long>("tracefilter.trace_headers.rejected", description: "Incoming trace headers (or parts of them: reasons Repeated, FieldIgnored) ignored as malformed, by format and reason.");
         _errors = _meter.CreateCounter<long>("tracefilter.extproc.errors", description: "Exceptions while handling a message; the request passed unmodified.");
         _violations = _meter.CreateCounter<long>("tracefilter.extproc.protocol_violations", description: "Streams ended with a gRPC error because the client broke the ext_proc protocol.");
         _streams = _meter.CreateCounter<long>("tracefilter.extproc.streams", description: "ext_proc streams by how they ended.");
