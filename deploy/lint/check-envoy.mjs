@@ -2,13 +2,14 @@
 // unknown or deprecated fields, two members of one oneof, wrong value shapes, unknown enum values, and every
 // "@type" Any is resolved and checked in turn. Proto JSON accepts a field's proto name and its lowerCamel name.
 //
-//   node check-envoy.mjs FILE...
+//   node check-envoy.mjs FILE...            YAML files
+//   node check-envoy.mjs --notes FILE...    Helm NOTES output: its indented "clusters:" and "http_filters:" snippets
 // A file whose document has static_resources (or no kind) is a Bootstrap; an Istio EnvoyFilter has each
 // configPatches[].patch.value checked as the message its applyTo inserts. Other documents are skipped.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const api = JSON.parse(fs.readFileSync(path.join(here, "envoy-api", "fields.json"), "utf8"));
@@ -195,13 +196,37 @@ export function checkDocument(doc, errors) {
   return 0;
 }
 
+// The YAML snippets of a NOTES text: a line "  clusters:" or "  http_filters:" and the lines indented under it.
+export function checkNotes(text, errors) {
+  const lines = text.split("\n");
+  let checked = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^( +)(clusters|http_filters):$/.exec(lines[i]);
+    if (!m) continue;
+    const indent = m[1].length;
+    const block = [lines[i]];
+    while (i + 1 < lines.length && (lines[i + 1].startsWith(" ".repeat(indent) + "-") || lines[i + 1].startsWith(" ".repeat(indent + 1)))) {
+      block.push(lines[++i]);
+    }
+    const snippet = parse(block.map((l) => l.slice(indent)).join("\n"));
+    const [key] = Object.keys(snippet);
+    const typeName = key === "clusters" ? "envoy.config.cluster.v3.Cluster" : "envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter";
+    (snippet[key] ?? []).forEach((item, j) => checkMessage(item, typeName, `NOTES ${key}[${j}]`, errors));
+    checked += (snippet[key] ?? []).length;
+  }
+  if (checked === 0) errors.push("NOTES: no clusters: or http_filters: snippet found");
+  return checked;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const files = process.argv.slice(2);
+  const notes = process.argv[2] === "--notes";
+  const files = process.argv.slice(notes ? 3 : 2);
   let failed = false;
   for (const file of files) {
     const errors = [];
     let checked = 0;
-    for (const document of parseAllDocuments(fs.readFileSync(file, "utf8"))) {
+    if (notes) checked = checkNotes(fs.readFileSync(file, "utf8"), errors);
+    for (const document of notes ? [] : parseAllDocuments(fs.readFileSync(file, "utf8"))) {
       if (document.errors.length > 0) {
         errors.push(...document.errors.map((e) => e.message));
         continue;

@@ -72,24 +72,36 @@ echo "up to date"
 step "kubectl kustomize deploy/k8s/manifests (offline build of what kubectl apply -k applies)"
 "$kubectl" kustomize deploy/k8s/manifests > "$out/kustomized.yaml"
 printf 'kustomized.yaml: %s objects\n' "$(grep -c '^kind:' "$out/kustomized.yaml")"
-rendered+=("$out/kustomized.yaml")
 
 step "Kubernetes and CRD schemas (kubernetes-models, istio, envoy-gateway, gateway-api, prometheus-operator)"
-node deploy/lint/validate-k8s.mjs "${rendered[@]}" "$manifest" deploy/k8s/istio/*.yaml deploy/k8s/envoy-gateway/*.yaml
+node deploy/lint/validate-k8s.mjs "${rendered[@]}" "$out/kustomized.yaml" "$manifest" deploy/k8s/istio/*.yaml deploy/k8s/envoy-gateway/*.yaml
 
 step "Envoy configuration field by field (Envoy v3 API)"
 node deploy/lint/check-envoy.mjs envoy.yaml deploy/k8s/istio/*.yaml
 
+step "Envoy snippets in NOTES.txt (helm install --dry-run=client, default and full values)"
+"$helm" install trace-filter "$chart" --namespace tracing --dry-run=client | sed -n '/^NOTES:/,$p' > "$out/notes-default.txt"
+"$helm" install trace-filter "$chart" --namespace tracing --dry-run=client --values "$chart/ci/full-values.yaml" \
+  | sed -n '/^NOTES:/,$p' > "$out/notes-full.txt"
+node deploy/lint/check-envoy.mjs --notes "$out/notes-default.txt" "$out/notes-full.txt"
+
 step "mesh manifests against envoy.yaml and the Services they name"
 node deploy/lint/check-refs.mjs --envoy envoy.yaml --manifests "$manifest" \
   --mesh deploy/k8s/istio/*.yaml deploy/k8s/envoy-gateway/*.yaml
+
+step "the service starts with each rendered ConfigMap (make publish, then its own validation)"
+if ! make -s publish > "$out/publish.log" 2>&1; then
+  cat "$out/publish.log" >&2
+  exit 1
+fi
+node deploy/lint/check-config.mjs out/publish/EnvoyTraceFilter.dll "${rendered[@]}"
 
 step "chart values: values.yaml, values.schema.json and README agree"
 node deploy/lint/values-table.mjs
 
 step "yamllint"
 yamllint --strict -c deploy/lint/yamllint.yaml envoy.yaml deploy/k8s/istio deploy/k8s/envoy-gateway \
-  deploy/k8s/manifests "$chart/values.yaml" "$chart/Chart.yaml" "$chart/ci" "${rendered[@]}"
+  deploy/k8s/manifests "$chart/values.yaml" "$chart/Chart.yaml" "$chart/ci" "${rendered[@]}" "$out/kustomized.yaml"
 echo "ok"
 
 printf '\nlint-deploy: all checks passed\n'

@@ -78,7 +78,8 @@ Whole seconds of a .NET TimeSpan text "[d.]hh:mm:ss[.fffffff]" (the form values.
 {{- if kindIs "invalid" .Values.terminationGracePeriodSeconds -}}
 {{- $z := include "etf.seconds" .Values.config.Zipkin.ShutdownDrainTimeout | atoi -}}
 {{- $x := include "etf.seconds" .Values.config.XRay.ShutdownDrainTimeout | atoi -}}
-{{- add $drain (max $z $x) 5 -}}
+{{- /* The exporters flush one after the other; 10 s is the margin the service's own shutdown timeout adds. */ -}}
+{{- add $drain $z $x 10 -}}
 {{- else -}}
 {{- $t := .Values.terminationGracePeriodSeconds | int -}}
 {{- if le $t $drain -}}
