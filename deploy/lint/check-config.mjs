@@ -9,10 +9,9 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 
-const [binaryArg, ...files] = process.argv.slice(2);
-const binary = path.resolve(binaryArg);
 const TIMEOUT_MS = 120_000;
 const LOOPBACK = {
   "TraceFilter:Port": "0",
@@ -31,7 +30,7 @@ export function flatten(value, prefix, out = {}) {
   return out;
 }
 
-function run(label, settings) {
+function run(binary, label, settings) {
   const args = [binary, ...Object.entries({ ...settings, ...LOOPBACK }).map(([k, v]) => `--${k}=${v}`)];
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AWS_XRAY_|OTEL_|TRACEFILTER_)/.test(k)));
   env.Logging__Console__FormatterName = "simple";
@@ -60,24 +59,30 @@ function run(label, settings) {
   });
 }
 
-let failed = false;
-for (const file of files) {
-  const configs = parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS())
-    .filter((d) => d?.kind === "ConfigMap" && d.data?.["tracefilter.json"]);
-  if (configs.length === 0) {
-    console.error(`${file}: no ConfigMap with tracefilter.json`);
-    failed = true;
-    continue;
-  }
-  for (const config of configs) {
-    const settings = flatten(JSON.parse(config.data["tracefilter.json"]), "");
-    const result = await run(`${file} ConfigMap ${config.metadata.name}`, settings);
-    if (result.ok) {
-      console.log(`${result.label}: the service starts with it (${Object.keys(settings).length} settings)`);
-    } else {
+async function main() {
+  const [binaryArg, ...files] = process.argv.slice(2);
+  const binary = path.resolve(binaryArg);
+  let failed = false;
+  for (const file of files) {
+    const configs = parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS())
+      .filter((d) => d?.kind === "ConfigMap" && d.data?.["tracefilter.json"]);
+    if (configs.length === 0) {
+      console.error(`${file}: no ConfigMap with tracefilter.json`);
       failed = true;
-      console.error(`${result.label}: the service did not start (exit ${result.code ?? result.signal}):\n${result.output.trim()}`);
+      continue;
+    }
+    for (const config of configs) {
+      const settings = flatten(JSON.parse(config.data["tracefilter.json"]), "");
+      const result = await run(binary, `${file} ConfigMap ${config.metadata.name}`, settings);
+      if (result.ok) {
+        console.log(`${result.label}: the service starts with it (${Object.keys(settings).length} settings)`);
+      } else {
+        failed = true;
+        console.error(`${result.label}: the service did not start (exit ${result.code ?? result.signal}):\n${result.output.trim()}`);
+      }
     }
   }
+  process.exit(failed ? 1 : 0);
 }
-process.exit(failed ? 1 : 0);
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
