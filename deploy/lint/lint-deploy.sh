@@ -40,9 +40,6 @@ step "tool versions"
 "$kubectl" version --client
 yamllint --version
 
-step "checker self-tests (node --test)"
-node --test deploy/lint/test/
-
 step "helm lint --strict (default values and every ci/*.yaml)"
 "$helm" lint --strict "$chart"
 for values in "$chart"/ci/*.yaml; do
@@ -60,14 +57,6 @@ done
 for file in "${rendered[@]}"; do
   printf '%s: %s objects\n' "$(basename "$file")" "$(grep -c '^kind:' "$file")"
 done
-
-step "plain manifests are current ($manifest)"
-render_manifests "$out/manifests.yaml"
-if ! diff -u "$manifest" "$out/manifests.yaml"; then
-  echo "lint-deploy: $manifest is stale; run deploy/lint/lint-deploy.sh --update" >&2
-  exit 1
-fi
-echo "up to date"
 
 step "kubectl kustomize deploy/k8s/manifests (offline build of what kubectl apply -k applies)"
 "$kubectl" kustomize deploy/k8s/manifests > "$out/kustomized.yaml"
@@ -103,5 +92,17 @@ step "yamllint"
 yamllint --strict -c deploy/lint/yamllint.yaml envoy.yaml deploy/k8s/istio deploy/k8s/envoy-gateway \
   deploy/k8s/manifests "$chart/values.yaml" "$chart/Chart.yaml" "$chart/ci" "${rendered[@]}" "$out/kustomized.yaml"
 echo "ok"
+
+step "plain manifests are current ($manifest)"
+render_manifests "$out/manifests.yaml"
+if ! diff -u "$manifest" "$out/manifests.yaml"; then
+  echo "lint-deploy: $manifest is stale; run deploy/lint/lint-deploy.sh --update" >&2
+  exit 1
+fi
+echo "up to date"
+
+# Last: some self-tests start from the repository's own files, so a broken file is reported above first.
+step "checker self-tests (node --test deploy/lint/test/)"
+node --test --test-reporter=spec deploy/lint/test/
 
 printf '\nlint-deploy: all checks passed\n'
