@@ -90,8 +90,15 @@ if (begin < 0 || end < begin) {
 // README "Configuration" table: first-column keys like `Zipkin:QueueCapacity` / `MaxBatchSize`, `SpanTags:{key}`.
 const known = new Set(keys.map(([n]) => n));
 const documented = new Set();
-const section = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 1));
-for (const line of section.split("\n")) {
+// Only the table whose header is "| key (under `TraceFilter:`) |", up to its first non-table line.
+const header = readme.indexOf("| key (under `TraceFilter:`)");
+if (header < 0) errors.push("README.md: no Configuration table with the header \"| key (under `TraceFilter:`) |\"");
+const rows = [];
+for (const line of readme.slice(Math.max(header, 0)).split("\n").slice(1)) {
+  if (header < 0 || !line.startsWith("|")) break;
+  rows.push(line);
+}
+for (const line of rows) {
   if (!line.startsWith("| `")) continue;
   const cell = line.split("|")[1];
   let prefix = "";
