@@ -78,6 +78,9 @@ step "mesh manifests against envoy.yaml and the Services they name"
 node deploy/lint/check-refs.mjs --envoy envoy.yaml --manifests "$manifest" \
   --mesh deploy/k8s/istio/*.yaml deploy/k8s/envoy-gateway/*.yaml
 
+step "Dockerfile (dockerfile-utils validation, make publish's command, COPY sources, USER/EXPOSE/labels against the chart)"
+node deploy/lint/check-dockerfile.mjs
+
 step "the service starts with each rendered ConfigMap (make publish, then its own validation)"
 if ! make -s publish > "$out/publish.log" 2>&1; then
   cat "$out/publish.log" >&2
