@@ -6,10 +6,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help build run test emulate bench load clean
+.PHONY: help build run test emulate bench load clean publish lint-deploy
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
 build: ## build everything
 	$(DOTNET) build EnvoyTraceFilter.sln -c $(CONFIG)
@@ -29,3 +29,9 @@ emulate: ## send the README's example request through a running filter with the 
 
 clean: ## remove build output
 	$(DOTNET) clean EnvoyTraceFilter.sln -c $(CONFIG) >/dev/null
+
+publish: ## framework-dependent release build into out/publish (the Dockerfile runs the same command)
+	$(DOTNET) publish filter/EnvoyTraceFilter -c Release -o out/publish
+
+lint-deploy: ## lint the Helm chart, plain/mesh manifests and envoy.yaml with real helm, kubectl and schemas
+	deploy/lint/lint-deploy.sh
