@@ -2,6 +2,7 @@ using Envoy.Service.ExtProc.V3;
 using EnvoyEmulator;
 using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.IntegrationTests.Infrastructure;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -41,6 +42,26 @@ public sealed class FailureTests
         Assert.Equal("ProcessingRequest carries none of request_headers, response_headers, request_body, response_body, request_trailers, response_trailers.", error.Status.Detail);
 
         // The server keeps serving other streams.
+        var exchange = await Emulation.For(host).SendAsync(Emulation.Get("api.example.com")).DefaultTimeout();
+        Assert.Equal(ExchangeOutcome.Processed, exchange.Outcome);
+    }
+
+    [Fact]
+    public async Task MalformedProtobuf_EndsOnlyThatStreamWithInvalidArgumentAndIsCounted()
+    {
+        await using var host = await FilterHost.StartAsync(overSocket: true);
+        using var metrics = host.Metrics();
+        // The real method name with a marshaller that sends whatever bytes it is given.
+        var raw = new Method<byte[], ProcessingResponse>(MethodType.DuplexStreaming, "envoy.service.ext_proc.v3.ExternalProcessor", "Process",
+            Marshallers.Create(static bytes => bytes, static bytes => bytes), Marshallers.Create(static r => r.ToByteArray(), ProcessingResponse.Parser.ParseFrom));
+
+        using var call = host.Channel.CreateCallInvoker().AsyncDuplexStreamingCall(raw, null, new CallOptions());
+        await call.RequestStream.WriteAsync([0x0A, 0xFF, 0xFF, 0xFF]).DefaultTimeout(); // field 1, length that runs past the end
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None)).DefaultTimeout();
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("ProcessingRequest is not a valid protobuf message: ", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, metrics.Sum("tracefilter.extproc.protocol_violations", "kind=malformed_message"));
         var exchange = await Emulation.For(host).SendAsync(Emulation.Get("api.example.com")).DefaultTimeout();
         Assert.Equal(ExchangeOutcome.Processed, exchange.Outcome);
     }

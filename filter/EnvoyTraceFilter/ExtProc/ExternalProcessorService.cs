@@ -25,7 +25,7 @@ internal sealed class ExternalProcessorService(
         var end = "client_closed";
         try
         {
-            while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
+            while (await NextAsync(requestStream, context.CancellationToken).ConfigureAwait(false))
             {
                 var response = stream.Handle(requestStream.Current);
                 await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
@@ -64,6 +64,20 @@ internal sealed class ExternalProcessorService(
         {
             stream.End(end);
             metrics.StreamEnded(end);
+        }
+    }
+
+    /// <summary>The next message; bytes that are not a ProcessingRequest end this stream as a protocol violation.</summary>
+    private static async Task<bool> NextAsync(IAsyncStreamReader<ProcessingRequest> requestStream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await requestStream.MoveNext(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException || e.InnerException is Google.Protobuf.InvalidProtocolBufferException)
+        {
+            var parse = e as Google.Protobuf.InvalidProtocolBufferException ?? (Google.Protobuf.InvalidProtocolBufferException)e.InnerException!;
+            throw ProtocolViolation.Create("malformed_message", "ProcessingRequest is not a valid protobuf message: " + parse.Message);
         }
     }
 
