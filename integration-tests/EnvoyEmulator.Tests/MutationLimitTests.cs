@@ -239,4 +239,29 @@ public sealed class MutationLimitTests
 
         Assert.Equal((500, "Invalid_character_in_set_headers_mutation."), (x.Downstream.Status, x.Downstream.Details));
     }
+
+    [Fact]
+    public async Task Header_count_and_size_attributes_are_the_maps_distinct_names_and_byte_size()
+    {
+        await using var host = await ExtProcHost.InMemoryAsync();
+        var options = TestOptions.Default() with
+        {
+            RequestAttributes = ["size(request.headers)", "request.total_size"],
+            ResponseAttributes = ["size(response.headers)", "response.total_size"],
+        };
+        var request = Request(pads: 2);
+        request.Headers.Add("x-pad-00", "again"); // a repeated name: one more line, not one more key
+
+        var x = await host.Emulator(options).SendAsync(request, App(3)).Within();
+
+        var sent = x.RequestHeadersSent!.Headers.Headers;
+        var onRequest = x.Sent[0].Attributes["envoy.filters.http.ext_proc"].Fields;
+        Assert.Equal(BaseCount + 3, sent.Count);
+        Assert.Equal((double)(BaseCount + 2), onRequest["size(request.headers)"].NumberValue);
+        Assert.Equal((double)(BaseBytes + 9 + 9 + 13), onRequest["request.total_size"].NumberValue);
+        var onResponse = x.Sent[1].Attributes["envoy.filters.http.ext_proc"].Fields;
+        var response = x.ResponseHeadersSent!.Headers.Headers;
+        Assert.Equal(5d, onResponse["size(response.headers)"].NumberValue); // :status, 3 app headers, upstream service time
+        Assert.Equal((double)response.Sum(h => h.Key.Length + h.RawValue.Length), onResponse["response.total_size"].NumberValue);
+    }
 }
