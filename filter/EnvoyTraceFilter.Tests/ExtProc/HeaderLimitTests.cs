@@ -1,4 +1,5 @@
 using Envoy.Service.ExtProc.V3;
+using Google.Protobuf.WellKnownTypes;
 using EnvoyTraceFilter.Core.Headers;
 using EnvoyTraceFilter.Exporters;
 using EnvoyTraceFilter.ExtProc;
@@ -85,10 +86,10 @@ public sealed class HeaderLimitTests
         using var probe = new MutationMetricsProbe();
         var edits = new HeaderEdits(128);
         edits.Set(KnownHeader.XAmznTraceId, "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"u8);
-        var response = Messages.Map([(":status", "200"), .. Enumerable.Range(0, 99).Select(i => ($"x-app-{i:D2}", "v"))]);
+        var response = Messages.ResponseHeaders([(":status", "200"), .. Enumerable.Range(0, 99).Select(i => ($"x-app-{i:D2}", "v"))]);
 
-        var atDefault = HeaderMutationBuilder.Build(edits, response, HeaderLimits.FromKb(100, 60), probe.Metrics, HeaderMutationBuilder.ResponsePhase);
-        var wider = HeaderMutationBuilder.Build(edits, response, HeaderLimits.FromKb(101, 60), probe.Metrics, HeaderMutationBuilder.ResponsePhase);
+        var atDefault = HeaderMutationBuilder.Build(edits, response, HeaderLimits.FromKb(100, 60), probe.Metrics);
+        var wider = HeaderMutationBuilder.Build(edits, response, HeaderLimits.FromKb(101, 60), probe.Metrics);
 
         Assert.Null(atDefault);
         Assert.Equal("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1", wider!.SetHeaders.Single(o => o.Header.Key == "x-amzn-trace-id").Header.RawValue.ToStringUtf8());
@@ -111,5 +112,69 @@ public sealed class HeaderLimitTests
         var answer = Stream(probe).Handle(request);
 
         Assert.Equal(["-b3", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "traceparent"], Written(answer));
+    }
+
+    // What envoy.yaml's forward_rules let through: five headers, while Envoy's map holds `count` and `bytes`.
+    private static ProcessingRequest Forwarded(Value count, Value bytes)
+    {
+        var request = Messages.RequestHeaders((":authority", "api.example.com"), (":path", "/"), (":method", "GET"), (":scheme", "http"), ("x-cloud-trace-context", Cloud));
+        request.Attributes[RequestAttributes.Key] = new Struct
+        {
+            Fields = { [HeaderMapFigures.RequestCount] = count, [HeaderMapFigures.RequestBytes] = bytes },
+        };
+        return request;
+    }
+
+    [Theory]
+    [InlineData(94, "x-b3-traceid x-b3-spanid x-b3-parentspanid x-b3-sampled b3 traceparent")]
+    [InlineData(95, "x-b3-traceid x-b3-spanid x-b3-parentspanid x-b3-sampled traceparent")]
+    [InlineData(96, "x-b3-traceid x-b3-spanid x-b3-parentspanid x-b3-sampled")]
+    [InlineData(97, "")]
+    public void Headers_hidden_by_forward_rules_are_counted_from_the_size_attribute(int count, string expected)
+    {
+        using var probe = new MutationMetricsProbe();
+
+        var answer = Stream(probe).Handle(Forwarded(Value.ForNumber(count), Value.ForNumber(2000)));
+
+        Assert.Equal(expected, string.Join(" ", Written(answer)));
+    }
+
+    [Theory]
+    [InlineData(61_440 - 253, "x-b3-traceid x-b3-spanid x-b3-parentspanid x-b3-sampled b3 traceparent")]
+    [InlineData(61_440 - 252, "x-b3-traceid x-b3-spanid x-b3-parentspanid x-b3-sampled traceparent")]
+    [InlineData(61_440 - 117, "x-b3-traceid x-b3-spanid x-b3-parentspanid x-b3-sampled")]
+    [InlineData(61_440 - 116, "")]
+    public void Bytes_hidden_by_forward_rules_are_counted_from_total_size(int bytes, string expected)
+    {
+        using var probe = new MutationMetricsProbe();
+
+        var answer = Stream(probe).Handle(Forwarded(Value.ForNumber(20), Value.ForNumber(bytes)));
+
+        Assert.Equal(expected, string.Join(" ", Written(answer)));
+    }
+
+    [Fact]
+    public void Envoy_1_30_sends_the_figures_as_strings()
+    {
+        using var probe = new MutationMetricsProbe();
+
+        var answer = Stream(probe).Handle(Forwarded(Value.ForString("97"), Value.ForString("2000")));
+
+        Assert.Empty(Written(answer));
+    }
+
+    [Fact]
+    public void Smaller_figures_than_the_message_itself_are_ignored()
+    {
+        using var probe = new MutationMetricsProbe();
+        var request = Request(95);
+        request.Attributes[RequestAttributes.Key] = new Struct
+        {
+            Fields = { [HeaderMapFigures.RequestCount] = Value.ForNumber(3), [HeaderMapFigures.RequestBytes] = Value.ForString("x") },
+        };
+
+        var answer = Stream(probe).Handle(request);
+
+        Assert.Equal(["x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "traceparent"], Written(answer));
     }
 }

@@ -20,18 +20,20 @@ internal static class HeaderMutationBuilder
     private static readonly string B3 = KnownHeaders.Name(KnownHeader.B3);
 
     /// <param name="edits">What the filter wants to write.</param>
-    /// <param name="incoming">The header map of the message being answered.</param>
-    /// <param name="limits">Envoy's limits on that map.</param>
+    /// <param name="request">The request_headers or response_headers message being answered.</param>
+    /// <param name="limits">Envoy's limits on that message's header map.</param>
     /// <param name="metrics">Counts dropped outputs and withheld mutations.</param>
-    /// <param name="phase"><see cref="RequestPhase"/> or <see cref="ResponsePhase"/>.</param>
-    public static HeaderMutation? Build(HeaderEdits edits, HeaderMap? incoming, HeaderLimits limits, FilterMetrics metrics, string phase)
+    public static HeaderMutation? Build(HeaderEdits edits, ProcessingRequest request, HeaderLimits limits, FilterMetrics metrics)
     {
         if (edits.IsEmpty)
         {
             return null;
         }
 
-        var budget = HeaderBudget.Fit(edits, new ProtoHeaderMapSize(incoming), limits);
+        var response = request.RequestCase == ProcessingRequest.RequestOneofCase.ResponseHeaders;
+        var map = response ? request.ResponseHeaders?.Headers : request.RequestHeaders?.Headers;
+        var phase = response ? ResponsePhase : RequestPhase;
+        var budget = HeaderBudget.Fit(edits, new ProtoHeaderMapSize(map, HeaderMapFigures.Read(request, response)), limits);
         CountDrops(budget, metrics, phase);
         if (budget.Withheld)
         {

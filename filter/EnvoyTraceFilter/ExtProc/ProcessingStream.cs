@@ -122,7 +122,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
         }
 
         var common = new CommonResponse();
-        if (HeaderMutationBuilder.Build(decision.Edits, request.RequestHeaders.Headers, snapshot.RequestHeaderLimits, services.Metrics, HeaderMutationBuilder.RequestPhase) is { } mutation)
+        if (HeaderMutationBuilder.Build(decision.Edits, request, snapshot.RequestHeaderLimits, services.Metrics) is { } mutation)
         {
             common.HeaderMutation = mutation;
         }

@@ -6,14 +6,15 @@ using Google.Protobuf.Collections;
 namespace EnvoyTraceFilter.ExtProc;
 
 /// <summary>
-/// The header map Envoy sent, sized as Envoy sizes its own (count of entries; name + value bytes). Exact only when
-/// Envoy forwards every header: <c>forward_rules</c> hide the others from the filter.
+/// The header map Envoy will mutate, sized as Envoy sizes its own (count of entries; name + value bytes): the
+/// larger of what the message carries and what Envoy reported in <see cref="HeaderMapFigures"/>, since
+/// <c>forward_rules</c> hide headers from the message. Lookups of single names see only the message.
 /// </summary>
 internal readonly struct ProtoHeaderMapSize : IHeaderMapSize
 {
     private readonly RepeatedField<HeaderValue>? _headers;
 
-    public ProtoHeaderMapSize(HeaderMap? map)
+    public ProtoHeaderMapSize(HeaderMap? map, HeaderMapFigures figures = default)
     {
         _headers = map?.Headers;
         long bytes = 0;
@@ -25,10 +26,11 @@ internal readonly struct ProtoHeaderMapSize : IHeaderMapSize
             }
         }
 
-        ByteSize = bytes;
+        ByteSize = Math.Max(bytes, figures.Bytes ?? 0);
+        Count = Math.Max(_headers?.Count ?? 0, figures.Count ?? 0);
     }
 
-    public int Count => _headers?.Count ?? 0;
+    public int Count { get; }
 
     public long ByteSize { get; }
 
