@@ -249,6 +249,25 @@ public sealed class HeaderBudgetTests
         Assert.False(result.Withheld);
     }
 
+    [Fact]
+    public void The_usual_case_does_not_allocate()
+    {
+        var edits = Hop(xray: true);
+        var map = new ThrowingMap(30);
+        for (var i = 0; i < 100; i++)
+        {
+            HeaderBudget.Fit(edits, map, HeaderLimits.EnvoyDefault);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            HeaderBudget.Fit(edits, map, HeaderLimits.EnvoyDefault);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     private readonly struct ThrowingMap(int count) : IHeaderMapSize
     {
         public int Count => count;
