@@ -107,6 +107,28 @@ public sealed class EnvoyLimitsTests
         Assert.Null(exchange.Upstream);
     }
 
+    [Fact]
+    public async Task A_dropped_b3_that_arrived_is_removed_so_it_cannot_outrank_the_b3_multi_set()
+    {
+        await using var host = await FilterHost.StartAsync(overSocket: false);
+        var emulator = Emulation.For(host, Options);
+        const string Caller = "80f198ee56343ba864fe8b2a57d3eff7";
+
+        // 96 headers, the caller's b3 among them: its own b3 would overwrite (0 more), B3 multi adds 4 and traceparent
+        // 1, which makes 101; without b3, and removing the caller's, 95 + 5 = 100.
+        var exchange = await emulator.SendAsync(Emulation.Get("api.example.com",
+        [
+            ("b3", $"{Caller}-e457b5a2e4d86bd1-1"),
+            .. Enumerable.Range(0, 96 - HcmHeaders).Select(i => ($"x-pad-{i:D2}", "v")),
+        ])).DefaultTimeout();
+
+        Assert.Equal(96, Figure(exchange, "size(request.headers)"));
+        Assert.Equal((200, ExchangeOutcome.Processed), (exchange.Downstream.Status, exchange.Outcome));
+        Assert.Equal(
+            [$"traceparent: 00-{Caller}-SPAN-01", "x-b3-parentspanid: e457b5a2e4d86bd1", "x-b3-sampled: 1", "x-b3-spanid: SPAN", $"x-b3-traceid: {Caller}"],
+            TraceHeadersAtApp(exchange));
+    }
+
     // Bytes (name + value) of each output: B3 multi 44+27+33+13, b3 2+68, traceparent 11+55.
     private const int B3MultiBytes = 117;
     private const int B3Bytes = 70;
