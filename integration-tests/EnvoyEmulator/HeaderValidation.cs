@@ -39,10 +39,7 @@ internal static class HeaderValidation
         return true;
     }
 
-    /// <summary>The same check on a value already decoded to chars (each char below 0x80 is one byte).</summary>
-    public static bool ValueIsValid(string value) => !value.Any(c => c < 0x80 && !ValueByteIsValid((byte)c));
-
-    public static bool ValueByteIsValid(byte b) => b == (byte)'\t' || (b >= 0x20 && b != 0x7F);
+    private static bool ValueByteIsValid(byte b) => b == (byte)'\t' || (b >= 0x20 && b != 0x7F);
 
     /// <summary>The mutation checker's checks on the values of a few special headers.</summary>
     public static bool SpecialValueIsValid(string lowerName, string value) => lowerName switch
