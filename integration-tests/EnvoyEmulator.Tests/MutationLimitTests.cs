@@ -91,6 +91,15 @@ public sealed class MutationLimitTests
     }
 
     [Fact]
+    public async Task Underscores_in_mutated_names_pass_headers_with_underscores_action_covers_only_the_codecs()
+    {
+        await using var host = await ExtProcHost.InMemoryAsync(OnRequest(Set(("x_tenant_id", "7"))));
+        var x = await host.Emulator().SendAsync(Request()).Within();
+
+        Assert.Equal((200, "7"), (x.Downstream.Status, x.Upstream!.Get("x_tenant_id")));
+    }
+
+    [Fact]
     public async Task A_result_of_exactly_100_headers_passes_and_101_is_500()
     {
         var mutation = Set(("x-new", "1"));
