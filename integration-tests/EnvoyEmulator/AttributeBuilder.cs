@@ -5,7 +5,8 @@ using Google.Protobuf.WellKnownTypes;
 namespace EnvoyEmulator;
 
 /// <summary>
-/// Evaluates the supported CEL attribute names the way Envoy encodes them into
+/// Evaluates the supported CEL attribute names (and the expressions <c>size(request.headers)</c> /
+/// <c>size(response.headers)</c>) the way Envoy encodes them into
 /// ProcessingRequest.attributes["envoy.filters.http.ext_proc"] (doc §1b "Attributes"). Unsupported or
 /// unavailable names are omitted, as Envoy omits attributes that fail to evaluate.
 /// </summary>
@@ -38,6 +39,9 @@ internal static partial class AttributeBuilder
                 "request.useragent" => StringOrNull(headers.GetAll("user-agent").FirstOrDefault()),
                 "request.referer" => StringOrNull(headers.GetAll("referer").FirstOrDefault()),
                 "request.headers" => Value.ForString("CelMap value"),
+                // Bytes received so far (none before the request headers were answered) + the map's byteSize.
+                "request.total_size" => Integer(headers.ByteSize(), options),
+                "size(request.headers)" => Integer(DistinctNames(headers), options),
                 _ => HeaderLookup(name, "request", headers),
             };
             if (value is not null)
@@ -60,6 +64,9 @@ internal static partial class AttributeBuilder
                 "response.code" => Integer(status, options),
                 "response.code_details" => Value.ForString(details),
                 "response.headers" => Value.ForString("CelMap value"),
+                // Bytes sent so far (none yet) + the map's byteSize (+ trailers, none yet).
+                "response.total_size" => Integer(headers.ByteSize(), options),
+                "size(response.headers)" => Integer(DistinctNames(headers), options),
                 _ => HeaderLookup(name, "response", headers),
             };
             if (value is not null)
@@ -76,6 +83,10 @@ internal static partial class AttributeBuilder
         options.EnvoyVersion.AtLeast(31)
             ? Value.ForNumber(n)
             : Value.ForString(n.ToString(CultureInfo.InvariantCulture));
+
+    // The CEL map's size is the number of its keys, i.e. distinct header names, not of header lines.
+    private static int DistinctNames(HeaderList headers) =>
+        headers.Select(h => h.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count();
 
     private static Value? StringOrNull(string? s) => s is null ? null : Value.ForString(s);
 

@@ -48,6 +48,19 @@ public sealed record EmulatorOptions
     public int MaxRequestHeadersKb { get; init; } = 60;
 
     /// <summary>
+    /// The app cluster's common_http_protocol_options.max_headers_count: bounds the upstream response's header
+    /// map, and with it response-header mutations.
+    /// </summary>
+    public int MaxResponseHeadersCount { get; init; } = 100;
+
+    /// <summary>The app cluster's max_response_headers_kb (1.32+; 60 KiB by default), likewise.</summary>
+    public int MaxResponseHeadersKb { get; init; } = 60;
+
+    public HeaderLimits RequestHeaderLimits => new(MaxRequestHeadersCount, MaxRequestHeadersKb);
+
+    public HeaderLimits ResponseHeaderLimits => new(MaxResponseHeadersCount, MaxResponseHeadersKb);
+
+    /// <summary>
     /// Envoy's own local address: appended to XFF for loopback peers and sent as the ext_proc call's
     /// x-forwarded-for. A documentation address by default (a real Envoy uses its host's address).
     /// </summary>

@@ -37,7 +37,7 @@ internal sealed class ExchangeRunner(
             }
 
             var result = await _filter.ExchangeAsync(message, Case.RequestHeaders).ConfigureAwait(false);
-            if (await AnswerAsync(result, headers, isRequest: true).ConfigureAwait(false) is { } failure)
+            if (await AnswerAsync(result, headers, isRequest: true, options.RequestHeaderLimits).ConfigureAwait(false) is { } failure)
             {
                 return await FinishAsync(null, LocalDownstream(failure)).ConfigureAwait(false);
             }
@@ -89,7 +89,8 @@ internal sealed class ExchangeRunner(
             }
 
             var result = await _filter.ExchangeAsync(message, Case.ResponseHeaders).ConfigureAwait(false);
-            if (await AnswerAsync(result, responseHeaders, isRequest: false).ConfigureAwait(false) is { } failure)
+            var limits = isLocal ? HeaderLimits.None : options.ResponseHeaderLimits;
+            if (await AnswerAsync(result, responseHeaders, isRequest: false, limits).ConfigureAwait(false) is { } failure)
             {
                 return await FinishAsync(upstreamRequest, LocalDownstream(failure)).ConfigureAwait(false);
             }
@@ -102,7 +103,7 @@ internal sealed class ExchangeRunner(
     }
 
     /// <summary>Applies an expected answer; returns the local reply to send instead, if any.</summary>
-    private async Task<LocalReply?> AnswerAsync(FilterResult result, HeaderList headers, bool isRequest)
+    private async Task<LocalReply?> AnswerAsync(FilterResult result, HeaderList headers, bool isRequest, HeaderLimits limits)
     {
         if (result.Kind == FilterResultKind.LocalReply)
         {
@@ -121,7 +122,7 @@ internal sealed class ExchangeRunner(
         }
 
         var replacing = common.Status == CommonResponse.Types.ResponseStatus.ContinueAndReplace;
-        if (common.HeaderMutation is { } mutation && _mutator.Apply(mutation, headers, replacing) is { } error)
+        if (common.HeaderMutation is { } mutation && _mutator.Apply(mutation, headers, replacing, limits) is { } error)
         {
             return await _filter.FailAsync(error).ConfigureAwait(false);
         }
@@ -191,7 +192,7 @@ internal sealed class ExchangeRunner(
         if (reply.Mutation is not null)
         {
             // immediate_response headers pass the filter's mutation rules; failures are only logged.
-            _ = _mutator.Apply(reply.Mutation, headers, replacingMessage: false);
+            _ = _mutator.Apply(reply.Mutation, headers, replacingMessage: false, HeaderLimits.None);
         }
 
         return HttpViews.Downstream(headers, reply.Body, reply.Details);

@@ -61,8 +61,8 @@ public sealed class HeaderList : IReadOnlyList<(string Name, string Value)>
 
     public int Remove(string name) => _items.RemoveAll(h => Matches(h.Name, name));
 
-    /// <summary>Envoy's HeaderMap::byteSize: sum of name and value lengths.</summary>
-    public long ByteSize() => _items.Sum(h => (long)h.Name.Length + h.Value.Length);
+    /// <summary>Envoy's HeaderMap::byteSize: sum of name and value lengths in bytes (values are UTF-8 here).</summary>
+    public long ByteSize() => _items.Sum(h => (long)h.Name.Length + System.Text.Encoding.UTF8.GetByteCount(h.Value));
 
     public HeaderList Clone() => new(_items);
 

@@ -13,9 +13,10 @@ internal sealed class HeaderMutator(EmulatorOptions options, EmulatorStats stats
 
     private enum Operation { Set, Append, Remove }
 
-    public string? Apply(HeaderMutation mutation, HeaderList headers, bool replacingMessage)
+    /// <param name="limits">The limits of the map being mutated (request, upstream response, or none).</param>
+    public string? Apply(HeaderMutation mutation, HeaderList headers, bool replacingMessage, HeaderLimits limits)
     {
-        var max = options.MaxRequestHeadersCount;
+        var max = limits.MaxCount;
         if (mutation.RemoveHeaders.Count > max || mutation.SetHeaders.Count > max)
         {
             stats.IncRejectedHeaderMutations();
@@ -56,13 +57,14 @@ internal sealed class HeaderMutator(EmulatorOptions options, EmulatorStats stats
                 return "Only one of value or raw_value in the HeaderValue message should be set.";
             }
 
-            var value = Encoding.UTF8.GetString(header.RawValue.Span);
-            if (!HeaderValidation.NameIsValid(header.Key) || !HeaderValidation.ValueIsValid(value))
+            // Checked on the raw bytes: every control byte but HTAB, and DEL, is an error (⇒ 500).
+            if (!HeaderValidation.NameIsValid(header.Key) || !HeaderValidation.ValueIsValid(header.RawValue.Span))
             {
                 stats.IncRejectedHeaderMutations();
                 return "Invalid character in set_headers mutation.";
             }
 
+            var value = Encoding.UTF8.GetString(header.RawValue.Span);
             var lower = header.Key.ToLowerInvariant();
             // Only the deprecated BoolValue `append` counts; append_action and keep_empty_value are ignored.
             var append = option.Append ?? false;
@@ -86,12 +88,13 @@ internal sealed class HeaderMutator(EmulatorOptions options, EmulatorStats stats
             }
         }
 
-        if (headers.Count > max || headers.ByteSize() > options.MaxRequestHeadersKb * 1024L)
+        // HeaderMap::byteSize: the sum of every name's and value's length, pseudo-headers included.
+        if (headers.Count > max || headers.ByteSize() > limits.MaxBytes)
         {
             stats.IncRejectedHeaderMutations();
             return $"Header mutation causes end result header count {headers.Count} or header size " +
                 $"{headers.ByteSize()} bytes, exceeding the count limit {max} or the size limit " +
-                $"{options.MaxRequestHeadersKb} kilobytes";
+                $"{limits.MaxKb} kilobytes";
         }
 
         return null;

@@ -22,8 +22,24 @@ internal static class HeaderValidation
         return name.Length > 0 && name.All(IsTokenChar);
     }
 
-    /// <summary>No NUL, CR or LF.</summary>
-    public static bool ValueIsValid(string value) => value.IndexOfAny(['\0', '\r', '\n']) < 0;
+    /// <summary>
+    /// Envoy 1.36's headerValueIsValid (quiche's HeaderValueIsValid): visible ASCII, space, HTAB and obs-text
+    /// (bytes ≥ 0x80). Every other control byte, and DEL, is invalid, not just NUL/CR/LF.
+    /// </summary>
+    public static bool ValueIsValid(ReadOnlySpan<byte> value)
+    {
+        foreach (var b in value)
+        {
+            if (!ValueByteIsValid(b))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ValueByteIsValid(byte b) => b == (byte)'\t' || (b >= 0x20 && b != 0x7F);
 
     /// <summary>The mutation checker's checks on the values of a few special headers.</summary>
     public static bool SpecialValueIsValid(string lowerName, string value) => lowerName switch

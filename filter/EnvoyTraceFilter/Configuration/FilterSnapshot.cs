@@ -1,4 +1,5 @@
 using EnvoyTraceFilter.Core.Analysis;
+using EnvoyTraceFilter.Core.Headers;
 
 namespace EnvoyTraceFilter.Configuration;
 
@@ -19,4 +20,10 @@ public sealed class FilterSnapshot
 
     /// <summary>Lower-case request header name → tag key (TraceFilter:SpanHeaderTags); empty when none.</summary>
     public required System.Collections.Frozen.FrozenDictionary<string, string> SpanHeaderTags { get; init; }
+
+    /// <summary>Envoy's limits on the request header map (TraceFilter:EnvoyLimits:MaxRequestHeaders*).</summary>
+    public HeaderLimits RequestHeaderLimits { get; init; } = HeaderLimits.EnvoyDefault;
+
+    /// <summary>Envoy's limits on the response header map (TraceFilter:EnvoyLimits:MaxResponseHeaders*).</summary>
+    public HeaderLimits ResponseHeaderLimits { get; init; } = HeaderLimits.EnvoyDefault;
 }

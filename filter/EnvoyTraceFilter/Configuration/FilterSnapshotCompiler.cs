@@ -46,6 +46,7 @@ public static partial class FilterSnapshotCompiler
             errors.Add($"{Root}:ExtProc:ErrorLogIntervalSeconds must be 0 or more; was {options.ExtProc.ErrorLogIntervalSeconds}.");
         }
 
+        var (requestLimits, responseLimits) = CompileEnvoyLimits(options.EnvoyLimits, errors);
         var propagation = CompilePropagation(options.Propagation, errors);
         var sampling = CompileSampling(options.Sampling, errors);
         var clients = CompileClientIdentity(options.ClientIdentity, errors);
@@ -71,6 +72,8 @@ public static partial class FilterSnapshotCompiler
             ErrorLogInterval = TimeSpan.FromSeconds(options.ExtProc.ErrorLogIntervalSeconds),
             SpanTags = [.. options.SpanTags.OrderBy(t => t.Key, StringComparer.Ordinal)],
             SpanHeaderTags = headerTags!,
+            RequestHeaderLimits = requestLimits,
+            ResponseHeaderLimits = responseLimits,
         };
     }
 

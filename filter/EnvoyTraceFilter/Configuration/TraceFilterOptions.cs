@@ -27,6 +27,9 @@ public sealed class TraceFilterOptions
 
     public ExtProcOptions ExtProc { get; set; } = new();
 
+    /// <summary>Envoy's header limits; keep in step with the connection manager and the app cluster.</summary>
+    public EnvoyLimitsOptions EnvoyLimits { get; set; } = new();
+
     public PropagationOptions Propagation { get; set; } = new();
 
     public SamplingSection Sampling { get; set; } = new();

@@ -109,7 +109,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
         }
 
         var common = new CommonResponse();
-        if (HeaderMutationBuilder.Build(decision.Edits) is { } mutation)
+        if (HeaderMutationBuilder.Build(decision.Edits, request, snapshot.RequestHeaderLimits, services.Metrics) is { } mutation)
         {
             common.HeaderMutation = mutation;
         }
@@ -139,7 +139,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
         }
 
         var answer = new HeadersResponse();
-        if (HeaderMutationBuilder.Build(_responseEdits) is { } mutation)
+        if (HeaderMutationBuilder.Build(_responseEdits, request, snapshot.ResponseHeaderLimits, services.Metrics) is { } mutation)
         {
             answer.Response = new CommonResponse { HeaderMutation = mutation };
         }

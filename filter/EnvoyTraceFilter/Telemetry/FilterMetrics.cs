@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using EnvoyTraceFilter.Core.ClientIdentity;
+using EnvoyTraceFilter.Core.Headers;
 using EnvoyTraceFilter.Core.Naming;
 using EnvoyTraceFilter.Core.Propagation;
 
@@ -27,6 +28,8 @@ public sealed class FilterMetrics
     private readonly Counter<long> _xffRejected;
     private readonly Counter<long> _ignoredSampling;
     private readonly Counter<long> _truncated;
+    private readonly Counter<long> _outputsDropped;
+    private readonly Counter<long> _mutationsWithheld;
 
     public FilterMetrics(IMeterFactory meterFactory)
     {
@@ -41,6 +44,8 @@ public sealed class FilterMetrics
         _xffRejected = _meter.CreateCounter<long>("tracefilter.client.forwarded_for.rejected", description: "X-Forwarded-For headers ignored or cut short, by reason.");
         _ignoredSampling = _meter.CreateCounter<long>("tracefilter.sampling.incoming_ignored", description: "Incoming sampling decisions ignored by TrustIncoming (forced-sampling attempts).");
         _truncated = _meter.CreateCounter<long>("tracefilter.spans.truncated", description: "Request values cut to their bound before they went into a span, by field.");
+        _outputsDropped = _meter.CreateCounter<long>("tracefilter.mutation.outputs_dropped", description: "Output header groups not written because Envoy would refuse the mutation, by output, reason (header_limit, invalid_value) and phase.");
+        _mutationsWithheld = _meter.CreateCounter<long>("tracefilter.mutation.withheld", description: "Answers sent without any header mutation because not even the minimum fitted Envoy's limits, by phase.");
     }
 
     public void RequestProcessed(bool sampled) => _requests.Add(1, new KeyValuePair<string, object?>("sampled", sampled ? "true" : "false"));
@@ -67,4 +72,10 @@ public sealed class FilterMetrics
 
     public void IncomingSamplingIgnored(SamplingDecision decision) =>
         _ignoredSampling.Add(1, new KeyValuePair<string, object?>("decision", decision.ToString()));
+
+    public void OutputDropped(OutputGroup output, bool invalidValue, string phase) =>
+        _outputsDropped.Add(1, new("output", OutputGroups.TagName(output)),
+            new("reason", invalidValue ? "invalid_value" : "header_limit"), new("phase", phase));
+
+    public void MutationWithheld(string phase) => _mutationsWithheld.Add(1, new KeyValuePair<string, object?>("phase", phase));
 }
