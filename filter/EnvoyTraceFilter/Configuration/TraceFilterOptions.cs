@@ -27,6 +27,18 @@ public sealed class TraceFilterOptions
 
     public ExtProcOptions ExtProc { get; set; } = new();
 
+    /// <summary>The HTTP/1.1 admin listener (/healthz, /readyz, /metrics).</summary>
+    public AdminOptions Admin { get; set; } = new();
+
+    /// <summary>Graceful drain on SIGTERM.</summary>
+    public ShutdownOptions Shutdown { get; set; } = new();
+
+    /// <summary>
+    /// Unset: ext_proc connections live as long as Envoy keeps them. Set: each connection is asked to close (GOAWAY,
+    /// streams in flight finish) once it is this old, so Envoys reconnect and spread over new replicas.
+    /// </summary>
+    public TimeSpan? MaxConnectionAge { get; set; }
+
     public PropagationOptions Propagation { get; set; } = new();
 
     public SamplingSection Sampling { get; set; } = new();

@@ -26,6 +26,17 @@ public sealed class FilterMetrics
     private readonly Counter<long> _fallbacks;
     private readonly Counter<long> _xffRejected;
     private readonly Counter<long> _ignoredSampling;
+    private readonly UpDownCounter<long> _activeStreams;
+    private readonly Counter<long> _aged;
+    private readonly Histogram<double> _processing;
+
+    // Message handling takes microseconds; the upper buckets catch GC pauses and a starved thread pool.
+    internal static readonly double[] ProcessingBuckets =
+        [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+    // Boxed once: recording a phase allocates nothing.
+    private static readonly KeyValuePair<string, object?> RequestHeadersPhase = new("phase", "request_headers");
+    private static readonly KeyValuePair<string, object?> ResponseHeadersPhase = new("phase", "response_headers");
 
     public FilterMetrics(IMeterFactory meterFactory)
     {
@@ -39,6 +50,11 @@ public sealed class FilterMetrics
         _fallbacks = _meter.CreateCounter<long>("tracefilter.naming.fallbacks", description: "Requests named with the fallback name, by reason (NoHost, NoMatch, ForgedHost, CardinalityLimit).");
         _xffRejected = _meter.CreateCounter<long>("tracefilter.client.forwarded_for.rejected", description: "X-Forwarded-For headers ignored or cut short, by reason.");
         _ignoredSampling = _meter.CreateCounter<long>("tracefilter.sampling.incoming_ignored", description: "Incoming sampling decisions ignored by TrustIncoming (forced-sampling attempts).");
+        _activeStreams = _meter.CreateUpDownCounter<long>("tracefilter.extproc.active_streams", "{stream}", "ext_proc streams open now.");
+        _aged = _meter.CreateCounter<long>("tracefilter.extproc.connections.aged", "{connection}", "ext_proc connections asked to close (GOAWAY) because they reached MaxConnectionAge.");
+        _processing = _meter.CreateHistogram<double>("tracefilter.extproc.processing.duration", "s",
+            "Time to answer one ext_proc message, by phase (request_headers, response_headers); excludes network and Envoy.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ProcessingBuckets });
     }
 
     public void RequestProcessed(bool sampled) => _requests.Add(1, new KeyValuePair<string, object?>("sampled", sampled ? "true" : "false"));
@@ -62,4 +78,14 @@ public sealed class FilterMetrics
 
     public void IncomingSamplingIgnored(SamplingDecision decision) =>
         _ignoredSampling.Add(1, new KeyValuePair<string, object?>("decision", decision.ToString()));
+
+    public void ConnectionAged() => _aged.Add(1);
+
+    public void StreamOpened() => _activeStreams.Add(1);
+
+    public void StreamClosed() => _activeStreams.Add(-1);
+
+    /// <summary>Records the time spent answering a headers message; other phases are pass-through and not recorded.</summary>
+    public void MessageProcessed(bool requestHeaders, TimeSpan elapsed) =>
+        _processing.Record(elapsed.TotalSeconds, requestHeaders ? RequestHeadersPhase : ResponseHeadersPhase);
 }

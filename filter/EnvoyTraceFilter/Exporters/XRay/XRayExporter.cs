@@ -12,7 +12,7 @@ namespace EnvoyTraceFilter.Exporters.XRay;
 /// checks the trace-id policy, formats and sends. Nothing it meets — full queue, dead daemon, bad span — reaches
 /// the caller: every span ends in exactly one counted result.
 /// </summary>
-public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable
+public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable, Telemetry.IExportQueue
 {
     private readonly XRayExporterOptions _options;
     private readonly XRayExporterMetrics _metrics;
@@ -63,6 +63,11 @@ public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable
 
     /// <summary>Spans whose send failed (socket error, no resolved address, unexpected exception).</summary>
     public long Failed => Count(XRayExportResult.Failed);
+
+    string Telemetry.IExportQueue.ExporterName => "xray";
+
+    /// <summary>Spans queued and not sent yet (the queue-depth gauge).</summary>
+    public int QueueDepth => _queue.Reader.Count;
 
     /// <summary>Test hook: called on the sending loop after each span's result is counted.</summary>
     internal Action<XRayExportResult>? Processed { get; set; }

@@ -12,7 +12,7 @@ namespace EnvoyTraceFilter.Exporters.Zipkin;
 /// never blocks (a full queue drops and counts), one background loop batches by service name and calls the
 /// exporter of that name. A dead or hanging collector only slows that loop; requests never wait for it.
 /// </summary>
-public sealed class ZipkinSpanExporter : IHostedService, IDisposable
+public sealed class ZipkinSpanExporter : IHostedService, IDisposable, Telemetry.IExportQueue
 {
     private static readonly KeyValuePair<string, object?> ExporterTag = new("exporter", "zipkin");
 
@@ -46,6 +46,11 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable
     public long Dropped => Interlocked.Read(ref _dropped);
 
     public long Failed => Interlocked.Read(ref _failed);
+
+    string Telemetry.IExportQueue.ExporterName => "zipkin";
+
+    /// <summary>Spans queued and not sent yet (the queue-depth gauge).</summary>
+    public int QueueDepth => _queue.Reader.Count;
 
     /// <summary>Test hook: runs on the export loop after each batch.</summary>
     internal Action? BatchDone { get; set; }
