@@ -37,6 +37,11 @@ internal sealed class ExternalProcessorService(
                         System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 }
 
+                if (message.RequestCase == ProcessingRequest.RequestOneofCase.RequestHeaders && !stream.Finished)
+                {
+                    Hosting.MaxConnectionAge.OnStreamWaiting(context);
+                }
+
                 await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
                 if (stream.Finished)
                 {

@@ -51,7 +51,7 @@ public sealed class FilterMetrics
         _xffRejected = _meter.CreateCounter<long>("tracefilter.client.forwarded_for.rejected", description: "X-Forwarded-For headers ignored or cut short, by reason.");
         _ignoredSampling = _meter.CreateCounter<long>("tracefilter.sampling.incoming_ignored", description: "Incoming sampling decisions ignored by TrustIncoming (forced-sampling attempts).");
         _activeStreams = _meter.CreateUpDownCounter<long>("tracefilter.extproc.active_streams", "{stream}", "ext_proc streams open now.");
-        _aged = _meter.CreateCounter<long>("tracefilter.extproc.connections.aged", "{connection}", "ext_proc connections asked to close (GOAWAY) because they reached MaxConnectionAge.");
+        _aged = _meter.CreateCounter<long>("tracefilter.extproc.connections.aged", "{connection}", "ext_proc connections asked to close (GOAWAY) because they reached MaxConnectionAge, by what carried the request (stream, idle).");
         _processing = _meter.CreateHistogram<double>("tracefilter.extproc.processing.duration", "s",
             "Time to answer one ext_proc message, by phase (request_headers, response_headers); excludes network and Envoy.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ProcessingBuckets });
@@ -79,7 +79,8 @@ public sealed class FilterMetrics
     public void IncomingSamplingIgnored(SamplingDecision decision) =>
         _ignoredSampling.Add(1, new KeyValuePair<string, object?>("decision", decision.ToString()));
 
-    public void ConnectionAged() => _aged.Add(1);
+    /// <summary>A connection reached MaxConnectionAge and was asked to close; <paramref name="how"/> is "stream" or "idle".</summary>
+    public void ConnectionAged(string how) => _aged.Add(1, new KeyValuePair<string, object?>("close", how));
 
     public void StreamOpened() => _activeStreams.Add(1);
 
