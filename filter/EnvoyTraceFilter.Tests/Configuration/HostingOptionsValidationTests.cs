@@ -52,7 +52,7 @@ public sealed class HostingOptionsValidationTests
     public void AdminPortEqualToExtProcPort_IsRejected_UnlessBothPickFreePorts()
     {
         Assert.Equal(
-            ["TraceFilter:Admin:Port 50051 is also TraceFilter:Port; the admin listener (HTTP/1.1) needs its own port, e.g. 9901."],
+            ["TraceFilter:Admin:Port 50051 is also TraceFilter:Port; the admin listener (HTTP/1.1) needs a port of its own."],
             Errors(o => o.Admin.Port = 50051));
         Assert.Empty(Errors(o => (o.Port, o.Admin.Port) = (0, 0)));
     }

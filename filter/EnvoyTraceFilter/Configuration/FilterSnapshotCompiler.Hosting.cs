@@ -14,7 +14,7 @@ public static partial class FilterSnapshotCompiler
             }
             else if (admin.Port != 0 && admin.Port == options.Port)
             {
-                errors.Add($"{Root}:Admin:Port {admin.Port} is also {Root}:Port; the admin listener (HTTP/1.1) needs its own port, e.g. {AdminOptions.DefaultPort}.");
+                errors.Add($"{Root}:Admin:Port {admin.Port} is also {Root}:Port; the admin listener (HTTP/1.1) needs a port of its own.");
             }
 
             if (admin.ListenAddress != "*" && !System.Net.IPAddress.TryParse(admin.ListenAddress, out _))
