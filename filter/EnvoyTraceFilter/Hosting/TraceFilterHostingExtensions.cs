@@ -10,7 +10,6 @@ using EnvoyTraceFilter.Exporters.Zipkin;
 using EnvoyTraceFilter.ExtProc;
 using EnvoyTraceFilter.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace EnvoyTraceFilter.Hosting;
