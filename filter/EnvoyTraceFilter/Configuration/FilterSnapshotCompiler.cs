@@ -40,6 +40,7 @@ public static partial class FilterSnapshotCompiler
             errors.Add($"{Root}:MaxStreamsPerConnection must be at least 1 (1024 recommended); was {options.MaxStreamsPerConnection}.");
         }
 
+        ValidateHosting(options, errors);
         var finishAfter = ParseEnum<FinishStreamAfter>(options.ExtProc.FinishStreamAfter, $"{Root}:ExtProc:FinishStreamAfter", errors);
         if (options.ExtProc.ErrorLogIntervalSeconds < 0)
         {

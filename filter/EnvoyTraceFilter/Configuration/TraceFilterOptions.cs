@@ -29,6 +29,17 @@ public sealed class TraceFilterOptions
 
     /// <summary>Envoy's header limits; keep in step with the connection manager and the app cluster.</summary>
     public EnvoyLimitsOptions EnvoyLimits { get; set; } = new();
+    /// <summary>The HTTP/1.1 admin listener (/healthz, /readyz, /metrics).</summary>
+    public AdminOptions Admin { get; set; } = new();
+
+    /// <summary>Graceful drain on SIGTERM.</summary>
+    public ShutdownOptions Shutdown { get; set; } = new();
+
+    /// <summary>
+    /// Unset: ext_proc connections live as long as Envoy keeps them. Set: each connection is asked to close (GOAWAY,
+    /// streams in flight finish) once it is this old, so Envoys reconnect and spread over new replicas.
+    /// </summary>
+    public TimeSpan? MaxConnectionAge { get; set; }
 
     public PropagationOptions Propagation { get; set; } = new();
 

@@ -19,7 +19,7 @@ internal static partial class ExtProcLog
     public static partial void RequestDecided(ILogger logger, string authority, string path, string traceId, string spanId, string parentSpanId,
         bool sampled, string serviceName, string clientIp, bool xForwardedFor);
 
-    [LoggerMessage(EventId = 11, EventName = "BodyModesDetected", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 11, EventName = "BodyModesDetected", Level = LogLevel.Debug,
         Message = "Envoy announced body processing (protocol_config); this stream is not ended early after the headers.")]
     public static partial void BodyModesDetected(ILogger logger);
 }

@@ -23,11 +23,25 @@ internal sealed class ExternalProcessorService(
         var limiter = services.Limiter;
         var logger = services.Logger;
         var end = "client_closed";
+        metrics.StreamOpened();
         try
         {
             while (await NextAsync(requestStream, context.CancellationToken).ConfigureAwait(false))
             {
-                var response = stream.Handle(requestStream.Current);
+                var message = requestStream.Current;
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var response = stream.Handle(message);
+                if (message.RequestCase is ProcessingRequest.RequestOneofCase.RequestHeaders or ProcessingRequest.RequestOneofCase.ResponseHeaders)
+                {
+                    metrics.MessageProcessed(message.RequestCase == ProcessingRequest.RequestOneofCase.RequestHeaders,
+                        System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                }
+
+                if (message.RequestCase == ProcessingRequest.RequestOneofCase.RequestHeaders && !stream.Finished)
+                {
+                    Hosting.MaxConnectionAge.OnStreamWaiting(context);
+                }
+
                 await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
                 if (stream.Finished)
                 {
@@ -64,6 +78,7 @@ internal sealed class ExternalProcessorService(
         {
             stream.End(end);
             metrics.StreamEnded(end);
+            metrics.StreamClosed();
         }
     }
 

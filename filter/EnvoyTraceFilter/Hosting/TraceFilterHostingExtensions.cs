@@ -1,4 +1,5 @@
 using System.Net;
+using EnvoyTraceFilter.Admin;
 using EnvoyTraceFilter.Configuration;
 using EnvoyTraceFilter.Core.Propagation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,7 +10,6 @@ using EnvoyTraceFilter.Exporters.Zipkin;
 using EnvoyTraceFilter.ExtProc;
 using EnvoyTraceFilter.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace EnvoyTraceFilter.Hosting;
@@ -38,30 +38,76 @@ public static class TraceFilterHostingExtensions
         services.AddSingleton<FilterSnapshotProvider>();
         services.AddSingleton<StreamServices>();
         AddExporters(builder);
+        services.AddSingleton<ListenerEndpoints>();
+        services.AddSingleton<Readiness>();
+        if (AdminEndpoints.Enabled(builder.Configuration))
+        {
+            AdminEndpoints.AddAdminMetrics(services);
+        }
+
+        // The host's stop (after GracefulDrain has closed the listeners) must leave both exporters their drain time.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = ExporterDrainBudget(builder.Configuration));
 
         services.AddGrpc(o => o.EnableDetailedErrors = false);
-        services.AddGrpcHealthChecks().AddCheck("trace-filter", () => HealthCheckResult.Healthy());
+        services.AddGrpcHealthChecks().AddCheck<ReadinessHealthCheck>("trace-filter");
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = new TraceFilterOptions();
             context.Configuration.GetSection(TraceFilterOptions.SectionName).Bind(options);
+            var listeners = kestrel.ApplicationServices.GetRequiredService<ListenerEndpoints>();
             // HTTP/2 only: h2c cannot be negotiated on a cleartext Http1AndHttp2 endpoint, and Envoy's
             // gRPC client speaks HTTP/2 with prior knowledge.
             var port = options.Port is >= 0 and <= 65535 ? options.Port : TraceFilterOptions.DefaultPort;
-            if (options.ListenAddress != "*" && IPAddress.TryParse(options.ListenAddress, out var address))
+            listeners.ExtProc = Listen(kestrel, options.ListenAddress, port, listen =>
             {
-                kestrel.Listen(address, port, listen => listen.Protocols = HttpProtocols.Http2);
-            }
-            else
+                listen.Protocols = HttpProtocols.Http2;
+                if (options.MaxConnectionAge is { } age && age > TimeSpan.Zero)
+                {
+                    MaxConnectionAge.Apply(listen, age);
+                }
+            });
+            if (options.Admin.Enabled)
             {
-                kestrel.ListenAnyIP(port, listen => listen.Protocols = HttpProtocols.Http2);
+                var adminPort = options.Admin.Port is >= 0 and <= 65535 ? options.Admin.Port : AdminOptions.DefaultPort;
+                listeners.Admin = Listen(kestrel, options.Admin.ListenAddress, adminPort, listen => listen.Protocols = HttpProtocols.Http1);
             }
 
             // Also bounds the streams Kestrel keeps after finishing them early (see TraceFilterOptions).
             kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection > 0 ? options.MaxStreamsPerConnection : 10000;
         });
         return builder;
+    }
+
+    private static ListenOptions Listen(KestrelServerOptions kestrel, string listenAddress, int port, Action<ListenOptions> configure)
+    {
+        ListenOptions? bound = null;
+        void Capture(ListenOptions listen)
+        {
+            bound = listen;
+            configure(listen);
+        }
+
+        if (listenAddress != "*" && IPAddress.TryParse(listenAddress, out var address))
+        {
+            kestrel.Listen(address, port, Capture);
+        }
+        else
+        {
+            kestrel.ListenAnyIP(port, Capture);
+        }
+
+        return bound!;
+    }
+
+    /// <summary>Both exporters' ShutdownDrainTimeout (they stop one after the other) plus a margin; read leniently, validation reports bad values.</summary>
+    private static TimeSpan ExporterDrainBudget(IConfiguration configuration)
+    {
+        static TimeSpan Read(IConfiguration c, string key) =>
+            TimeSpan.TryParse(c[key], System.Globalization.CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero ? value : TimeSpan.FromSeconds(2);
+        return Read(configuration, ZipkinOptions.SectionName + ":ShutdownDrainTimeout")
+            + Read(configuration, XRayExporterOptions.SectionName + ":ShutdownDrainTimeout")
+            + TimeSpan.FromSeconds(10);
     }
 
     private static void AddExporters(WebApplicationBuilder builder)
@@ -78,12 +124,35 @@ public static class TraceFilterHostingExtensions
             sp.GetRequiredService<IOptions<XRayExporterOptions>>().Value.Enabled ? sp.GetRequiredService<XRayExporter>() : null,
             sp.GetRequiredService<IOptions<ZipkinOptions>>().Value.Enabled ? sp.GetRequiredService<ZipkinSpanExporter>() : null,
             sp.GetRequiredService<IIdGenerator>()));
+
+        // The queue-depth gauge sees the enabled exporters through IExportQueue only.
+        services.AddSingleton(sp => new ExportQueueMetrics(sp.GetRequiredService<IMeterFactory>(),
+        [
+            .. sp.GetRequiredService<IOptions<XRayExporterOptions>>().Value.Enabled ? [sp.GetRequiredService<XRayExporter>()] : Array.Empty<IExportQueue>(),
+            .. sp.GetRequiredService<IOptions<ZipkinOptions>>().Value.Enabled ? [sp.GetRequiredService<ZipkinSpanExporter>()] : Array.Empty<IExportQueue>(),
+        ]));
     }
 
     public static WebApplication MapTraceFilter(this WebApplication app)
     {
+        AdminEndpoints.UseListenerSeparation(app);
         app.MapGrpcService<ExternalProcessorService>();
         app.MapGrpcHealthChecksService();
+        if (AdminEndpoints.Enabled(app.Configuration))
+        {
+            AdminEndpoints.Map(app);
+        }
+
+        // Ready once the host has started: configuration validated, listeners bound, first snapshot built.
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            _ = app.Services.GetRequiredService<FilterSnapshotProvider>();
+            _ = app.Services.GetRequiredService<ExportQueueMetrics>();
+            var listeners = app.Services.GetRequiredService<ListenerEndpoints>();
+            HostingLog.Listening(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TraceFilterHostingExtensions).FullName!),
+                listeners.ExtProcPort, listeners.AdminPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(disabled)");
+            app.Services.GetRequiredService<Readiness>().MarkReady();
+        });
         return app;
     }
 
@@ -93,6 +162,8 @@ public static class TraceFilterHostingExtensions
         OptionsValidationException single => [.. single.Failures],
         AggregateException many when many.InnerExceptions.All(i => i is OptionsValidationException) =>
             [.. many.InnerExceptions.Cast<OptionsValidationException>().SelectMany(i => i.Failures)],
+        // The binder's own error for a value of the wrong type (e.g. a TimeSpan) names the key.
+        InvalidOperationException { Message: var message } when message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => [message],
         _ => [],
     };
 
@@ -105,9 +176,7 @@ public static class TraceFilterHostingExtensions
             // options when constructed), so all configuration errors are reported together.
             app.Services.GetService<IStartupValidator>()?.Validate();
             await app.StartAsync().ConfigureAwait(false);
-            // Build the first snapshot now (startup validation has passed), not on the first request.
-            _ = app.Services.GetRequiredService<FilterSnapshotProvider>();
-            await app.WaitForShutdownAsync().ConfigureAwait(false);
+            await GracefulDrain.RunUntilStoppedAsync(app).ConfigureAwait(false);
             return 0;
         }
         catch (Exception e) when (ConfigurationFailures(e) is { Count: > 0 } failures)

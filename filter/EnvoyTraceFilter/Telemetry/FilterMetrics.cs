@@ -30,6 +30,17 @@ public sealed class FilterMetrics
     private readonly Counter<long> _truncated;
     private readonly Counter<long> _outputsDropped;
     private readonly Counter<long> _mutationsWithheld;
+    private readonly UpDownCounter<long> _activeStreams;
+    private readonly Counter<long> _aged;
+    private readonly Histogram<double> _processing;
+
+    // Message handling takes microseconds; the upper buckets catch GC pauses and a starved thread pool.
+    internal static readonly double[] ProcessingBuckets =
+        [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+    // Boxed once: recording a phase allocates nothing.
+    private static readonly KeyValuePair<string, object?> RequestHeadersPhase = new("phase", "request_headers");
+    private static readonly KeyValuePair<string, object?> ResponseHeadersPhase = new("phase", "response_headers");
 
     public FilterMetrics(IMeterFactory meterFactory)
     {
@@ -46,6 +57,11 @@ public sealed class FilterMetrics
         _truncated = _meter.CreateCounter<long>("tracefilter.spans.truncated", description: "Request values cut to their bound before they went into a span, by field.");
         _outputsDropped = _meter.CreateCounter<long>("tracefilter.mutation.outputs_dropped", description: "Output header groups not written because Envoy would refuse the mutation, by output, reason (header_limit, invalid_value) and phase.");
         _mutationsWithheld = _meter.CreateCounter<long>("tracefilter.mutation.withheld", description: "Answers sent without any header mutation because not even the minimum fitted Envoy's limits, by phase.");
+        _activeStreams = _meter.CreateUpDownCounter<long>("tracefilter.extproc.active_streams", "{stream}", "ext_proc streams open now.");
+        _aged = _meter.CreateCounter<long>("tracefilter.extproc.connections.aged", "{connection}", "ext_proc connections asked to close (GOAWAY) because they reached MaxConnectionAge, by what carried the request (stream, idle).");
+        _processing = _meter.CreateHistogram<double>("tracefilter.extproc.processing.duration", "s",
+            "Time to answer one ext_proc message, by phase (request_headers, response_headers); excludes network and Envoy.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ProcessingBuckets });
     }
 
     public void RequestProcessed(bool sampled) => _requests.Add(1, new KeyValuePair<string, object?>("sampled", sampled ? "true" : "false"));
@@ -78,4 +94,14 @@ public sealed class FilterMetrics
             new("reason", invalidValue ? "invalid_value" : "header_limit"), new("phase", phase));
 
     public void MutationWithheld(string phase) => _mutationsWithheld.Add(1, new KeyValuePair<string, object?>("phase", phase));
+    /// <summary>A connection reached MaxConnectionAge and was asked to close; <paramref name="how"/> is "stream" or "idle".</summary>
+    public void ConnectionAged(string how) => _aged.Add(1, new KeyValuePair<string, object?>("close", how));
+
+    public void StreamOpened() => _activeStreams.Add(1);
+
+    public void StreamClosed() => _activeStreams.Add(-1);
+
+    /// <summary>Records the time spent answering a headers message; other phases are pass-through and not recorded.</summary>
+    public void MessageProcessed(bool requestHeaders, TimeSpan elapsed) =>
+        _processing.Record(elapsed.TotalSeconds, requestHeaders ? RequestHeadersPhase : ResponseHeadersPhase);
 }

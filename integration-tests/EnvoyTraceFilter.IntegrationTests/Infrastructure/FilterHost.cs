@@ -2,8 +2,6 @@ using EnvoyTraceFilter.Hosting;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +29,9 @@ public sealed class FilterHost : IAsyncDisposable
     /// <summary>http://127.0.0.1:port when listening on a socket; null in memory.</summary>
     public string? Address { get; }
 
+    /// <summary>http://127.0.0.1:port of the admin listener when a socket host enables it; else null.</summary>
+    public string? AdminAddress { get; private init; }
+
     public IServiceProvider Services => _app.Services;
 
     public static async Task<FilterHost> StartAsync(bool overSocket, IDictionary<string, string?>? settings = null,
@@ -45,12 +46,16 @@ public sealed class FilterHost : IAsyncDisposable
         {
             ["TraceFilter:Zipkin:Enabled"] = "false",
             ["TraceFilter:XRay:Enabled"] = "false",
+            // The admin listener binds its own port; tests that use it enable it on port 0.
+            ["TraceFilter:Admin:Enabled"] = "false",
         });
         var config = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         if (overSocket)
         {
             config["TraceFilter:Port"] = "0";
             config["TraceFilter:ListenAddress"] = "127.0.0.1";
+            config.TryAdd("TraceFilter:Admin:Port", "0");
+            config.TryAdd("TraceFilter:Admin:ListenAddress", "127.0.0.1");
         }
         else
         {
@@ -73,9 +78,12 @@ public sealed class FilterHost : IAsyncDisposable
 
         GrpcChannel channel;
         string? address = null;
+        string? adminAddress = null;
         if (overSocket)
         {
-            address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            var listeners = app.Services.GetRequiredService<ListenerEndpoints>();
+            address = $"http://127.0.0.1:{listeners.ExtProcPort}";
+            adminAddress = listeners.AdminPort is { } adminPort ? $"http://127.0.0.1:{adminPort}" : null;
             channel = GrpcChannel.ForAddress(address);
         }
         else
@@ -83,7 +91,7 @@ public sealed class FilterHost : IAsyncDisposable
             channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = app.GetTestServer().CreateHandler() });
         }
 
-        return new FilterHost(app, channel, address);
+        return new FilterHost(app, channel, address) { AdminAddress = adminAddress };
     }
 
     /// <summary>Collects this host's counters only.</summary>

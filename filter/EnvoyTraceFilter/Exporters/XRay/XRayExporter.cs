@@ -12,7 +12,7 @@ namespace EnvoyTraceFilter.Exporters.XRay;
 /// trace-id policy, formats and sends. Nothing it meets — full queue, dead daemon, bad span — reaches the caller:
 /// every span ends in exactly one counted result.
 /// </summary>
-public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable, IBatchExporter<SpanRecord>
+public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable, IBatchExporter<SpanRecord>, Telemetry.IExportQueue
 {
     private readonly XRayExporterOptions _options;
     private readonly XRayExporterMetrics _metrics;
@@ -56,7 +56,9 @@ public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable
     /// <summary>Spans whose send failed (socket error, no resolved address, unexpected exception).</summary>
     public long Failed => Count(XRayExportResult.Failed);
 
-    /// <summary>Spans waiting to be sent.</summary>
+    string Telemetry.IExportQueue.ExporterName => "xray";
+
+    /// <summary>Spans queued and not sent yet (the queue-depth gauge).</summary>
     public int QueueDepth => _pipeline.QueueDepth;
 
     /// <summary>Test hook: called on the sending loop after each span's result is counted.</summary>

@@ -13,7 +13,7 @@ namespace EnvoyTraceFilter.Exporters.Zipkin;
 /// <c>TraceFilter:Zipkin:Protocol</c>), off the request path, through the shared <see cref="ExportPipeline{T}"/>.
 /// Each batch is split by service name and handed to that name's exporter, one POST per name and batch.
 /// </summary>
-public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExporter<ZipkinItem>
+public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExporter<ZipkinItem>, Telemetry.IExportQueue
 {
     private static readonly KeyValuePair<string, object?> ExporterTag = new("exporter", "zipkin");
 
@@ -43,7 +43,9 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExpo
 
     public long Failed => Interlocked.Read(ref _failed);
 
-    /// <summary>Spans waiting to be sent.</summary>
+    string Telemetry.IExportQueue.ExporterName => "zipkin";
+
+    /// <summary>Spans queued and not sent yet (the queue-depth gauge).</summary>
     public int QueueDepth => _pipeline.QueueDepth;
 
     /// <summary>Test hook: runs on the export loop after each batch.</summary>
