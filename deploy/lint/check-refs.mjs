@@ -74,8 +74,14 @@ for (const file of meshFiles) {
         const at = `${where}: extProc[${i}]`;
         const mode = entry.processingMode;
         if (!mode?.request || !mode?.response) errors.push(`${at}: processingMode.request and .response must both be present, or Envoy Gateway sends no headers for the missing side`);
-        if (!isDeepStrictEqual(mode?.request?.attributes, reference.request_attributes)) {
-          errors.push(`${at}: processingMode.request.attributes differ from ${envoyFile}'s request_attributes`);
+        // Envoy Gateway's CRD admits attribute names only, not CEL expressions such as size(request.headers):
+        // it must ask for every plain attribute envoy.yaml asks for, and nothing else.
+        const plain = (list) => (list ?? []).filter((a) => !a.includes("("));
+        if (!isDeepStrictEqual(mode?.request?.attributes, plain(reference.request_attributes))) {
+          errors.push(`${at}: processingMode.request.attributes differ from ${envoyFile}'s request_attributes (names only)`);
+        }
+        if (!isDeepStrictEqual(mode?.response?.attributes ?? [], plain(reference.response_attributes))) {
+          errors.push(`${at}: processingMode.response.attributes differ from ${envoyFile}'s response_attributes (names only)`);
         }
         if (entry.failOpen !== reference.failure_mode_allow) errors.push(`${at}: failOpen must be ${reference.failure_mode_allow} like failure_mode_allow in ${envoyFile}`);
         for (const ref of entry.backendRefs ?? []) {

@@ -62,7 +62,7 @@ test("the ConfigMap JSON flattens to .NET configuration keys, arrays indexed", (
 
 test("an EnvoyExtensionPolicy without processingMode.response fails", () => {
   const policy = fs.readFileSync(path.join(repo, "deploy/k8s/envoy-gateway/envoyextensionpolicy.yaml"), "utf8")
-    .replace("      response: {}\n", "");
+    .replace(/^      response:\n(        .*\n)*/m, "");
   const result = runNode("check-refs.mjs", ["--envoy", "envoy.yaml", "--manifests", manifests, "--mesh", tempYaml(policy)]);
   assert.equal(result.status, 1);
   assert.match(result.stderr, /extProc\[0\]: processingMode\.request and \.response must both be present/);
