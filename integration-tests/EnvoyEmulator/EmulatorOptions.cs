@@ -65,6 +65,15 @@ public sealed record EmulatorOptions
     /// <summary>x-request-id generator (tests pin it).</summary>
     public Func<string> RequestIdGenerator { get; init; } = () => Guid.NewGuid().ToString();
 
+    /// <summary>ext_proc forward_rules: which headers go into the messages. Default: all (none configured).</summary>
+    public ForwardRules ForwardRules { get; init; } = ForwardRules.All;
+
+    /// <summary>
+    /// Nanoseconds below .NET's 100 ns tick added to request.time: Envoy's clock has nanosecond resolution, so
+    /// its timestamps usually carry 9 fractional digits. 0–99, random by default; tests pin it.
+    /// </summary>
+    public Func<int> SubTickNanoseconds { get; init; } = () => Random.Shared.Next(100);
+
     public static ProcessingMode DefaultProcessingMode() => new()
     {
         RequestHeaderMode = ProcessingMode.Types.HeaderSendMode.Send,
