@@ -162,7 +162,9 @@ public sealed class SpanExportTests
             ["TraceFilter:SpanHeaderTags:x-absent"] = "absent",
         });
 
-        await Emulation.For(host.Filter).SendAsync(Request("api.example.com", ("x-tenant", "acme"))).DefaultTimeout();
+        // SpanHeaderTags needs its headers in envoy.yaml's forward_rules (README): this deployment adds x-tenant.
+        var forwardingTenant = Emulation.ForTests with { ForwardRules = Emulation.EnvoyYaml.ForwardRules.Allowing("x-tenant") };
+        await Emulation.For(host.Filter, forwardingTenant).SendAsync(Request("api.example.com", ("x-tenant", "acme"))).DefaultTimeout();
 
         var tags = UserTags(await host.Zipkin.NextSpanAsync());
         Assert.Equal("prod", tags["env"]);
