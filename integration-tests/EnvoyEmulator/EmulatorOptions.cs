@@ -4,8 +4,9 @@ using Envoy.Extensions.Filters.Http.ExtProc.V3;
 namespace EnvoyEmulator;
 
 /// <summary>
-/// Envoy configuration the emulator behaves as. Defaults mirror the project's envoy.yaml (doc §1c) except
-/// where noted; MessageTimeout defaults to Envoy's own default (200 ms).
+/// Envoy configuration the emulator behaves as. Defaults are the headers-only setup of the project's envoy.yaml
+/// without its forward_rules, and Envoy's own 200 ms MessageTimeout; <see cref="EnvoyYamlConfig"/> builds the
+/// options from an actual envoy.yaml.
 /// </summary>
 public sealed record EmulatorOptions
 {
