@@ -16,6 +16,8 @@ internal sealed class CliArguments
           --status CODE              upstream response status (default 200)
           --response-header 'N: V'   upstream response header, repeatable
           --response-body TEXT       upstream response body
+          --envoy-yaml FILE          configure as this Envoy bootstrap (e.g. the repository's envoy.yaml);
+                                     the three options below override it when given
           --xff-trusted-hops N       HCM xff_num_trusted_hops (default 0)
           --envoy-version 1.N[.P]    (default 1.36)
           --timeout-ms MS            message_timeout (default 200)
@@ -32,11 +34,12 @@ internal sealed class CliArguments
     public int Status { get; private set; } = 200;
     public HeaderList ResponseHeaders { get; } = [];
     public string ResponseBody { get; private set; } = "";
-    public int XffTrustedHops { get; private set; }
+    public int? XffTrustedHops { get; private set; }
     public EnvoyVersion Version { get; private set; } = EnvoyVersion.V1_36;
-    public int TimeoutMs { get; private set; } = 200;
+    public int? TimeoutMs { get; private set; }
     public bool FailClosed { get; private set; }
     public int Count { get; private set; } = 1;
+    public string? EnvoyYaml { get; private set; }
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a message on misuse.</summary>
     public static CliArguments Parse(IReadOnlyList<string> args)
@@ -87,6 +90,7 @@ internal sealed class CliArguments
             case "--envoy-version": Version = EnvoyVersion.Parse(value); break;
             case "--timeout-ms": TimeoutMs = Number(value); break;
             case "--count": Count = Number(value); break;
+            case "--envoy-yaml": EnvoyYaml = value; break;
             default: throw new ArgumentException($"unknown option '{name}'");
         }
     }

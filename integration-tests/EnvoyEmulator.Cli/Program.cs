@@ -22,13 +22,23 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
     return 2;
 }
 
-using var channel = GrpcChannel.ForAddress(cli.Target);
-var emulator = new EnvoyExtProcEmulator(channel, new EmulatorOptions
+EmulatorOptions options = new() { EnvoyVersion = cli.Version };
+try
 {
-    EnvoyVersion = cli.Version,
-    MessageTimeout = TimeSpan.FromMilliseconds(cli.TimeoutMs),
-    XffNumTrustedHops = cli.XffTrustedHops,
-    FailureModeAllow = !cli.FailClosed,
+    options = cli.EnvoyYaml is { } yaml ? EnvoyYamlConfig.Load(yaml, options) : options;
+}
+catch (Exception e) when (e is EnvoyYamlException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"envoy-emulator: {e.Message}");
+    return 2;
+}
+
+using var channel = GrpcChannel.ForAddress(cli.Target);
+var emulator = new EnvoyExtProcEmulator(channel, options with
+{
+    MessageTimeout = cli.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.MessageTimeout,
+    XffNumTrustedHops = cli.XffTrustedHops ?? options.XffNumTrustedHops,
+    FailureModeAllow = !cli.FailClosed && options.FailureModeAllow,
 });
 
 var allProcessed = true;

@@ -51,6 +51,41 @@ public sealed class CliTests
         Assert.Equal(2, exit);
     }
 
+    [Fact]
+    public async Task Cli_with_envoy_yaml_sends_only_the_forwarded_headers()
+    {
+        await using var host = await ExtProcHost.KestrelAsync();
+        var yaml = EnvoyYamlConfig.FindRepositoryFile(AppContext.BaseDirectory);
+        var (exit, output) = await RunAsync(host, "--envoy-yaml", yaml, "--authority", "api.example.com",
+            "-H", "cookie: session=1", "-H", "x-cloud-trace-context: 4bf92f3577b34da6a3ce929d0e0e4736/177;o=1",
+            "--timeout-ms", "5000"); // overrides envoy.yaml's 100 ms: a cold process must not time out by accident
+
+        Assert.True(exit == 0, output);
+        var sent = output[output.IndexOf("request_headers sent", StringComparison.Ordinal)..output.IndexOf("upstream received", StringComparison.Ordinal)];
+        Assert.Contains("  x-cloud-trace-context: 4bf92f3577b34da6a3ce929d0e0e4736/177;o=1", sent);
+        Assert.DoesNotContain("cookie", sent); // outside envoy.yaml's forward_rules...
+        Assert.Contains("  cookie: session=1", output); // ...but the app still gets it
+    }
+
+    [Fact]
+    public async Task Cli_rejects_a_bad_envoy_yaml_with_its_path_and_exit_2()
+    {
+        await using var host = await ExtProcHost.KestrelAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"envoy-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, "static_resources: {}\nadmn: {}\n");
+        try
+        {
+            var (exit, output) = await RunAsync(host, "--envoy-yaml", file);
+
+            Assert.Equal(2, exit);
+            Assert.Contains($"envoy-emulator: {Path.GetFileName(file)}: admn (line 2): unknown field", output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static async Task<(int Exit, string Output)> RunAsync(ExtProcHost host, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -81,18 +81,20 @@ public sealed class ControlTests
     [Fact]
     public async Task Override_message_timeout_restarts_the_timer_once()
     {
-        var extend = new ProcessingResponse { OverrideMessageTimeout = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(400)) };
+        // The first timer must outlast the server's override on a loaded machine (a 50 ms one did not), and the
+        // override must end later than the first timer would have: 2 s, then 2.5 s from the override.
+        var extend = new ProcessingResponse { OverrideMessageTimeout = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(2500)) };
         await using var host = await ExtProcHost.InMemoryAsync(Scripts.AfterFirst(extend, extend));
         var emulator = host.Emulator(TestOptions.Default() with
         {
-            MessageTimeout = TimeSpan.FromMilliseconds(50),
-            MaxMessageTimeout = TimeSpan.FromSeconds(1),
+            MessageTimeout = TimeSpan.FromSeconds(2),
+            MaxMessageTimeout = TimeSpan.FromSeconds(5),
         });
         var watch = Stopwatch.StartNew();
         var x = await emulator.SendAsync(TestOptions.Get()).Within();
 
-        // The server never answers: the emulator waited for the overridden timer, not the 50 ms one.
-        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(400), $"gave up after {watch.Elapsed}");
+        // The server never answers: the emulator waited for the overridden timer, not the 2 s one.
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(2500), $"gave up after {watch.Elapsed}");
         Assert.Equal(ExchangeOutcome.FailOpenTimeout, x.Outcome);
         Assert.Equal((1, 1, 1, 0), (emulator.Stats.OverrideMessageTimeoutReceived, emulator.Stats.OverrideMessageTimeoutIgnored,
             emulator.Stats.MessageTimeouts, emulator.Stats.StreamMsgsReceived));

@@ -43,7 +43,7 @@ public sealed class RequestHeadersTests
         var fields = attributes["envoy.filters.http.ext_proc"].Fields;
         Assert.Equal("198.51.100.7:50000", fields["source.address"].StringValue);
         Assert.Equal(50000d, fields["source.port"].NumberValue);
-        Assert.Equal("2025-01-02T03:04:05.123456+00:00", fields["request.time"].StringValue);
+        Assert.Equal("2025-01-02T03:04:05.123456789+00:00", fields["request.time"].StringValue);
         Assert.Equal(TestOptions.RequestId, fields["request.id"].StringValue);
         Assert.Equal("api.example.com", fields["request.host"].StringValue);
         Assert.Equal("/orders/7?x=1", fields["request.path"].StringValue);

@@ -28,7 +28,7 @@ internal static partial class AttributeBuilder
                 "destination.address" => Value.ForString(AddressRules.WithPort(
                     options.ListenerAddress.Address, options.ListenerAddress.Port)),
                 "destination.port" => Integer(options.ListenerAddress.Port, options),
-                "request.time" => Value.ForString(ConnectionManager.FormatTime(prepared.ReceivedAt)),
+                "request.time" => Value.ForString(EnvoyTimestamp.Format(prepared.ReceivedAt, options.SubTickNanoseconds())),
                 "request.id" => StringOrNull(headers.GetAll("x-request-id").FirstOrDefault()),
                 "request.host" => StringOrNull(headers.Get(":authority")),
                 "request.path" => StringOrNull(headers.Get(":path")),

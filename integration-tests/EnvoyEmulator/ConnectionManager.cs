@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace EnvoyEmulator;
 
 /// <summary>
@@ -120,7 +118,4 @@ internal static class ConnectionManager
 
         return new PreparedRequest(headers, trusted, trustedPort, isEdge, receivedAt);
     }
-
-    public static string FormatTime(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture);
 }

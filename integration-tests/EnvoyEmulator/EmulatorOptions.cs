@@ -4,8 +4,9 @@ using Envoy.Extensions.Filters.Http.ExtProc.V3;
 namespace EnvoyEmulator;
 
 /// <summary>
-/// Envoy configuration the emulator behaves as. Defaults mirror the project's envoy.yaml (doc §1c) except
-/// where noted; MessageTimeout defaults to Envoy's own default (200 ms).
+/// Envoy configuration the emulator behaves as. Defaults are the headers-only setup of the project's envoy.yaml
+/// without its forward_rules, and Envoy's own 200 ms MessageTimeout; <see cref="EnvoyYamlConfig"/> builds the
+/// options from an actual envoy.yaml.
 /// </summary>
 public sealed record EmulatorOptions
 {
@@ -77,6 +78,15 @@ public sealed record EmulatorOptions
 
     /// <summary>x-request-id generator (tests pin it).</summary>
     public Func<string> RequestIdGenerator { get; init; } = () => Guid.NewGuid().ToString();
+
+    /// <summary>ext_proc forward_rules: which headers go into the messages. Default: all (none configured).</summary>
+    public ForwardRules ForwardRules { get; init; } = ForwardRules.All;
+
+    /// <summary>
+    /// Nanoseconds below .NET's 100 ns tick added to request.time: Envoy's clock has nanosecond resolution, so
+    /// its timestamps usually carry 9 fractional digits. 0–99, random by default; tests pin it.
+    /// </summary>
+    public Func<int> SubTickNanoseconds { get; init; } = () => Random.Shared.Next(100);
 
     public static ProcessingMode DefaultProcessingMode() => new()
     {

@@ -29,7 +29,7 @@ internal sealed class ExchangeRunner(
         string? replacedBody = null;
         if (ProtoHeaders.Sends(_filter.Mode.RequestHeaderMode))
         {
-            var message = new ProcessingRequest { RequestHeaders = ProtoHeaders.ToHttpHeaders(headers, !request.HasBody) };
+            var message = new ProcessingRequest { RequestHeaders = ProtoHeaders.ToHttpHeaders(options.ForwardRules.Apply(headers), !request.HasBody) };
             if (_version.AtLeast(30) && options.RequestAttributes.Count > 0)
             {
                 message.Attributes[AttributeBuilder.Key] =
@@ -80,7 +80,7 @@ internal sealed class ExchangeRunner(
         if (!_filter.ProcessingComplete && ProtoHeaders.Sends(_filter.Mode.ResponseHeaderMode) && (!isLocal || sendsLocal))
         {
             var endOfStream = isLocal ? body.Length == 0 : !response.HasBody(upstreamRequest.Method);
-            var message = new ProcessingRequest { ResponseHeaders = ProtoHeaders.ToHttpHeaders(responseHeaders, endOfStream) };
+            var message = new ProcessingRequest { ResponseHeaders = ProtoHeaders.ToHttpHeaders(options.ForwardRules.Apply(responseHeaders), endOfStream) };
             if (_version.AtLeast(30) && options.ResponseAttributes.Count > 0)
             {
                 var status = int.Parse(responseHeaders.Get(":status")!, CultureInfo.InvariantCulture);

@@ -73,7 +73,7 @@ public sealed class FailureTests
         var channel = Grpc.Net.Client.GrpcChannel.ForAddress(host.Address!);
         await host.DisposeAsync();
 
-        var exchange = await new EnvoyExtProcEmulator(channel).SendAsync(Emulation.Get("api.example.com")).DefaultTimeout();
+        var exchange = await new EnvoyExtProcEmulator(channel, Emulation.ForTests).SendAsync(Emulation.Get("api.example.com")).DefaultTimeout();
 
         Assert.Equal(ExchangeOutcome.FailOpenError, exchange.Outcome);
         Assert.Equal(200, exchange.Downstream.Status);

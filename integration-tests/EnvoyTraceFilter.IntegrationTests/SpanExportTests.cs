@@ -105,7 +105,9 @@ public sealed class SpanExportTests
             Headers = new HeaderList([("user-agent", userAgent), ("x-tenant", new string('t', 1000))]),
         };
 
-        await Emulation.For(host.Filter).SendAsync(request).DefaultTimeout();
+        // SpanHeaderTags needs its header in envoy.yaml's forward_rules: this deployment adds x-tenant.
+        var forwardingTenant = Emulation.ForTests with { ForwardRules = Emulation.EnvoyYaml.ForwardRules.Allowing("x-tenant") };
+        await Emulation.For(host.Filter, forwardingTenant).SendAsync(request).DefaultTimeout();
 
         var tags = UserTags(await host.Zipkin.NextSpanAsync());
         Assert.Equal(userAgent[..512], tags["http.user_agent"]);
@@ -213,7 +215,9 @@ public sealed class SpanExportTests
             ["TraceFilter:SpanHeaderTags:x-absent"] = "absent",
         });
 
-        await Emulation.For(host.Filter).SendAsync(Request("api.example.com", ("x-tenant", "acme"))).DefaultTimeout();
+        // SpanHeaderTags needs its headers in envoy.yaml's forward_rules (README): this deployment adds x-tenant.
+        var forwardingTenant = Emulation.ForTests with { ForwardRules = Emulation.EnvoyYaml.ForwardRules.Allowing("x-tenant") };
+        await Emulation.For(host.Filter, forwardingTenant).SendAsync(Request("api.example.com", ("x-tenant", "acme"))).DefaultTimeout();
 
         var tags = UserTags(await host.Zipkin.NextSpanAsync());
         Assert.Equal("prod", tags["env"]);

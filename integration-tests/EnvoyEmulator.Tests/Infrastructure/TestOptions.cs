@@ -4,7 +4,8 @@ namespace EnvoyEmulator.Tests.Infrastructure;
 public static class TestOptions
 {
     public const string RequestId = "0f8fad5b-d9cb-469f-a165-70867728950e";
-    public const string RequestTime = "2025-01-02T03:04:05.123456+00:00";
+    /// <summary>request.time for <see cref="Time"/> plus 89 ns, printed as Envoy prints it.</summary>
+    public const string RequestTime = "2025-01-02T03:04:05.123456789+00:00";
 
     public static readonly DateTimeOffset Time =
         new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(1_234_567);
@@ -18,6 +19,7 @@ public static class TestOptions
         EnvoyVersion = EnvoyVersion.Parse(version),
         MessageTimeout = TimeSpan.FromSeconds(5),
         Clock = () => Time,
+        SubTickNanoseconds = () => 89,
         RequestIdGenerator = () => RequestId,
     };
 

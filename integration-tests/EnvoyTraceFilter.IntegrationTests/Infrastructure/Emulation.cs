@@ -4,12 +4,29 @@ namespace EnvoyTraceFilter.IntegrationTests.Infrastructure;
 
 internal static class Emulation
 {
+    private static readonly Lazy<EmulatorOptions> Deployed = new(() =>
+        EnvoyYamlConfig.Load(EnvoyYamlConfig.FindRepositoryFile(AppContext.BaseDirectory)));
+
+    private static readonly Lazy<EmulatorOptions> Testing = new(() => EnvoyYaml with { MessageTimeout = TimeSpan.FromSeconds(5) });
+
     /// <summary>
-    /// Envoy's defaults except a 5 s message timeout: a cold, parallel test run can stall the first messages
-    /// past 200 ms, which would turn into a fail-open and a flaky test. Timeout behaviour has its own tests.
+    /// Exactly as the repository's envoy.yaml configures Envoy: message_timeout 100 ms, forward_rules, request
+    /// attributes, use_remote_address and trusted hops.
     /// </summary>
+    public static EmulatorOptions EnvoyYaml => Deployed.Value;
+
+    /// <summary>
+    /// envoy.yaml with one exception: message_timeout 5 s instead of 100 ms. Measured on this 2-core machine
+    /// shared with other jobs (load average 37–58): even with every host warmed up, 4 of 10 runs of this
+    /// assembly at 100 ms had a warm exchange fail open (FailOpenTimeout) in a test not about time. Tests assert no
+    /// timings (standards); the timeout itself is tested deterministically (the emulator's FailureTests, a
+    /// server that never answers) and envoy.yaml's 100 ms is asserted by EnvoyYamlConfigTests.
+    /// </summary>
+    public static EmulatorOptions ForTests => Testing.Value;
+
+    /// <summary>An emulator for <paramref name="host"/>: <see cref="ForTests"/> unless a test says otherwise (and why).</summary>
     public static EnvoyExtProcEmulator For(FilterHost host, EmulatorOptions? options = null) =>
-        new(host.Channel, options ?? new EmulatorOptions { MessageTimeout = TimeSpan.FromSeconds(5) });
+        new(host.Channel, options ?? ForTests);
 
     public static DownstreamRequest Get(string authority, params (string Name, string Value)[] headers) => new()
     {

@@ -1,3 +1,4 @@
+using EnvoyEmulator;
 using EnvoyTraceFilter.Hosting;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -36,7 +37,7 @@ public sealed class FilterHost : IAsyncDisposable
 
     public static async Task<FilterHost> StartAsync(bool overSocket, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null, Action<IConfigurationBuilder>? configuration = null,
-        Dictionary<string, string?>? environment = null)
+        Dictionary<string, string?>? environment = null, bool warmUp = true)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
@@ -91,7 +92,36 @@ public sealed class FilterHost : IAsyncDisposable
             channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = app.GetTestServer().CreateHandler() });
         }
 
-        return new FilterHost(app, channel, address) { AdminAddress = adminAddress };
+        var host = new FilterHost(app, channel, address) { AdminAddress = adminAddress };
+        if (warmUp)
+        {
+            await host.WarmUpAsync();
+        }
+
+        return host;
+    }
+
+    /// <summary>
+    /// One unsampled request through the new host before any test measures: JIT, lazy singletons and (over a
+    /// socket) the HTTP/2 connection are paid here, with a generous timeout, not inside the message_timeout of the
+    /// test's own requests. Unsampled (b3: 0), so nothing is exported; it returns once the server has ended the
+    /// stream, so no counter of the warm-up reaches a collector the test creates later.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        using var metrics = Metrics();
+        var emulator = new EnvoyExtProcEmulator(Channel, Emulation.ForTests with { MessageTimeout = TaskTimeouts.Default });
+        var exchange = await emulator.SendAsync(new DownstreamRequest
+        {
+            Authority = "warm-up.invalid",
+            Headers = new HeaderList([("b3", "0")]),
+        }).DefaultTimeout();
+        if (exchange.Outcome != ExchangeOutcome.Processed)
+        {
+            throw new InvalidOperationException($"The filter host did not process the warm-up request: {exchange.Outcome}.");
+        }
+
+        await metrics.WaitForAsync(1, "tracefilter.extproc.streams");
     }
 
     /// <summary>Collects this host's counters only.</summary>
