@@ -1,6 +1,6 @@
 using EnvoyEmulator;
 using EnvoyEmulator.Cli;
-using Grpc.Net.Client;
+using System.Net;
 
 // Sends emulated HTTP requests through an ext_proc server the way Envoy would, and prints what happened.
 // Exit code: 0 when every exchange was Processed, 1 otherwise, 2 on usage errors.
@@ -22,8 +22,11 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
     return 2;
 }
 
-using var channel = GrpcChannel.ForAddress(cli.Target);
-var emulator = new EnvoyExtProcEmulator(channel, new EmulatorOptions
+// The raw HTTP/2 transport: Envoy's frames, connection pool and close, as a real Envoy would send them.
+var server = IPAddress.TryParse(cli.Target.Host.Trim('[', ']'), out var ip)
+    ? new IPEndPoint(ip, cli.Target.Port)
+    : new IPEndPoint((await Dns.GetHostAddressesAsync(cli.Target.Host))[0], cli.Target.Port);
+await using var emulator = new EnvoyExtProcEmulator(server, new EmulatorOptions
 {
     EnvoyVersion = cli.Version,
     MessageTimeout = TimeSpan.FromMilliseconds(cli.TimeoutMs),

@@ -88,7 +88,17 @@ public sealed class GrpcStreamCall : IHttp2StreamHandler
     /// Called on the connection's reader right after the call's end is seen (before the next frame is read), so
     /// the reaction goes out in the same write, as in Envoy's event loop; e.g. Envoy's router resetting its side.
     /// </param>
-    public GrpcStreamCall(Action<GrpcStreamCall, GrpcCallEnd>? onServerEnd = null) => OnServerEnd = onServerEnd;
+    /// <param name="onEvent">
+    /// If given, every event is handed to it on the connection's reader, in order, instead of being queued on
+    /// <see cref="Events"/> (which then only completes); runs before <paramref name="onServerEnd"/>.
+    /// </param>
+    public GrpcStreamCall(Action<GrpcStreamCall, GrpcCallEnd>? onServerEnd = null, Action<GrpcStreamCall, GrpcCallEvent>? onEvent = null)
+    {
+        OnServerEnd = onServerEnd;
+        _onEvent = onEvent;
+    }
+
+    private readonly Action<GrpcStreamCall, GrpcCallEvent>? _onEvent;
 
     public Action<GrpcStreamCall, GrpcCallEnd>? OnServerEnd { get; }
 
@@ -160,7 +170,7 @@ public sealed class GrpcStreamCall : IHttp2StreamHandler
         {
             while (_reader.TryRead(out var message))
             {
-                _events.Writer.TryWrite(new GrpcCallEvent(message.ToArray(), null));
+                Publish(new GrpcCallEvent(message.ToArray(), null));
             }
         }
         catch (InvalidDataException e)
@@ -193,9 +203,21 @@ public sealed class GrpcStreamCall : IHttp2StreamHandler
         }
 
         End = end;
-        _events.Writer.TryWrite(new GrpcCallEvent(null, end));
+        Publish(new GrpcCallEvent(null, end));
         _events.Writer.TryComplete();
         OnServerEnd?.Invoke(this, end);
+    }
+
+    private void Publish(GrpcCallEvent e)
+    {
+        if (_onEvent is not null)
+        {
+            _onEvent(this, e);
+        }
+        else
+        {
+            _events.Writer.TryWrite(e);
+        }
     }
 }
 

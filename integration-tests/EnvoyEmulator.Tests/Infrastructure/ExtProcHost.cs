@@ -38,10 +38,28 @@ public sealed class ExtProcHost : IAsyncDisposable
     public static Task<ExtProcHost> KestrelAsync(Func<ServerCall, Task>? script, Action<KestrelServerOptions> configure) =>
         StartAsync(script, kestrel: true, configure);
 
-    public EnvoyExtProcEmulator Emulator(EmulatorOptions? options = null) => new(Channel, options ?? TestOptions.Default());
+    private readonly List<EnvoyExtProcEmulator> _emulators = [];
+
+    /// <summary>Over Kestrel: the raw HTTP/2 transport (Envoy's frames); in memory: Grpc.Net.Client over TestServer.</summary>
+    public EnvoyExtProcEmulator Emulator(EmulatorOptions? options = null)
+    {
+        var emulator = EndPoint is null ? new EnvoyExtProcEmulator(Channel, options ?? TestOptions.Default())
+            : new EnvoyExtProcEmulator(EndPoint, options ?? TestOptions.Default());
+        lock (_emulators)
+        {
+            _emulators.Add(emulator);
+        }
+
+        return emulator;
+    }
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var emulator in _emulators)
+        {
+            await emulator.DisposeAsync();
+        }
+
         Channel.Dispose();
         await _app.StopAsync().Within();
         await _app.DisposeAsync();

@@ -7,9 +7,15 @@ internal static class Emulation
     /// <summary>
     /// Envoy's defaults except a 5 s message timeout: a cold, parallel test run can stall the first messages
     /// past 200 ms, which would turn into a fail-open and a flaky test. Timeout behaviour has its own tests.
+    /// Over a socket the emulator uses the raw HTTP/2 transport (Envoy's frames and connection pools).
     /// </summary>
-    public static EnvoyExtProcEmulator For(FilterHost host, EmulatorOptions? options = null) =>
-        new(host.Channel, options ?? new EmulatorOptions { MessageTimeout = TimeSpan.FromSeconds(5) });
+    public static EnvoyExtProcEmulator For(FilterHost host, EmulatorOptions? options = null)
+    {
+        options ??= new EmulatorOptions { MessageTimeout = TimeSpan.FromSeconds(5) };
+        return host.Address is { } address
+            ? new EnvoyExtProcEmulator(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, new Uri(address).Port), options)
+            : new EnvoyExtProcEmulator(host.Channel, options);
+    }
 
     public static DownstreamRequest Get(string authority, params (string Name, string Value)[] headers) => new()
     {
