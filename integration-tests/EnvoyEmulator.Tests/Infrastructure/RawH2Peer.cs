@@ -92,6 +92,18 @@ public sealed class RawH2Peer : IAsyncDisposable
         throw new InvalidOperationException("The client closed the connection first.");
     }
 
+    /// <summary>Every frame until the client closes the connection.</summary>
+    public async Task<List<RawFrame>> ReadToEndAsync()
+    {
+        var frames = new List<RawFrame>();
+        while (await ReadFrameAsync().Within() is { } frame)
+        {
+            frames.Add(frame);
+        }
+
+        return frames;
+    }
+
     /// <summary>The next frame that is not connection housekeeping (SETTINGS, connection WINDOW_UPDATE).</summary>
     public Task<RawFrame> ReadStreamFrameAsync() =>
         ReadUntilAsync(f => f.Type != Settings && !(f.Type == WindowUpdate && f.StreamId == 0));
