@@ -4,6 +4,20 @@ using System.Net;
 
 // Sends emulated HTTP requests through an ext_proc server the way Envoy would, and prints what happened.
 // Exit code: 0 when every exchange was Processed, 1 otherwise, 2 on usage errors.
+if (args is ["load", .. var loadArgs])
+{
+    try
+    {
+        return await LoadDriver.RunAsync(loadArgs);
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException)
+    {
+        Console.Error.WriteLine($"envoy-emulator load: {e.Message}");
+        Console.Error.WriteLine(LoadDriver.Usage);
+        return 2;
+    }
+}
+
 CliArguments cli;
 try
 {
