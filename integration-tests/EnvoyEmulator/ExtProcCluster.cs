@@ -16,6 +16,7 @@ namespace EnvoyEmulator;
 internal sealed class ExtProcCluster : ISideStreamFactory, IAsyncDisposable
 {
     private const string ProcessPath = "/envoy.service.ext_proc.v3.ExternalProcessor/Process";
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
     private readonly EndPoint _endPoint;
     private readonly EmulatorOptions _options;
@@ -100,16 +101,23 @@ internal sealed class ExtProcCluster : ISideStreamFactory, IAsyncDisposable
                 while (!TryStart(call, firstMessage))
                 {
                     Http2Connection connection;
+                    // Bounds the connect and the server's SETTINGS, generously: a server that accepts but never speaks HTTP/2
+                    // must not hang the emulator (Envoy's connect_timeout bounds only the TCP connect).
+                    using var timeout = new CancellationTokenSource(ConnectTimeout);
                     try
                     {
                         connection = await Http2Connection.ConnectAsync(cluster._endPoint, new Http2ConnectionOptions
                         {
                             MaxConcurrentStreams = cluster._options.MaxConcurrentStreamsPerConnection,
-                        }).ConfigureAwait(false);
+                        }, timeout.Token).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (e is SocketException or IOException)
+                    catch (Exception e) when (e is SocketException or IOException or Http2ProtocolException)
                     {
                         return "connection failure";
+                    }
+                    catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                    {
+                        return "connection timeout";
                     }
 
                     cluster._stats.IncUpstreamCxTotal();
