@@ -24,6 +24,7 @@ try
     if (args.Contains("--help") || args.Contains("-h"))
     {
         Console.WriteLine(CliArguments.Usage);
+        Console.WriteLine(LoadDriver.Usage);
         return 0;
     }
 
