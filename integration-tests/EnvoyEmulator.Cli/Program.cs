@@ -1,15 +1,30 @@
 using EnvoyEmulator;
 using EnvoyEmulator.Cli;
-using Grpc.Net.Client;
+using System.Net;
 
 // Sends emulated HTTP requests through an ext_proc server the way Envoy would, and prints what happened.
 // Exit code: 0 when every exchange was Processed, 1 otherwise, 2 on usage errors.
+if (args is ["load", .. var loadArgs])
+{
+    try
+    {
+        return await LoadDriver.RunAsync(loadArgs);
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException)
+    {
+        Console.Error.WriteLine($"envoy-emulator load: {e.Message}");
+        Console.Error.WriteLine(LoadDriver.Usage);
+        return 2;
+    }
+}
+
 CliArguments cli;
 try
 {
     if (args.Contains("--help") || args.Contains("-h"))
     {
         Console.WriteLine(CliArguments.Usage);
+        Console.WriteLine(LoadDriver.Usage);
         return 0;
     }
 
@@ -33,8 +48,11 @@ catch (Exception e) when (e is EnvoyYamlException or IOException or Unauthorized
     return 2;
 }
 
-using var channel = GrpcChannel.ForAddress(cli.Target);
-var emulator = new EnvoyExtProcEmulator(channel, options with
+// The raw HTTP/2 transport: Envoy's frames, connection pool and close, as a real Envoy would send them.
+var server = IPAddress.TryParse(cli.Target.Host.Trim('[', ']'), out var ip)
+    ? new IPEndPoint(ip, cli.Target.Port)
+    : new IPEndPoint((await Dns.GetHostAddressesAsync(cli.Target.Host))[0], cli.Target.Port);
+await using var emulator = new EnvoyExtProcEmulator(server, options with
 {
     MessageTimeout = cli.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : options.MessageTimeout,
     XffNumTrustedHops = cli.XffTrustedHops ?? options.XffNumTrustedHops,

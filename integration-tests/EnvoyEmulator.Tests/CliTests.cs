@@ -86,10 +86,29 @@ public sealed class CliTests
         }
     }
 
-    private static async Task<(int Exit, string Output)> RunAsync(ExtProcHost host, params string[] args)
+    [Fact]
+    public async Task Cli_load_drives_envoys_frames_and_reports_rate_and_stream_errors()
+    {
+        await using var host = await ExtProcHost.KestrelAsync(Scripts.ContinueThenFinishEarly);
+        var (exit, output) = await RunAsync(host, ["--connections", "1", "--concurrency", "4", "--seconds", "1", "--warmup", "0.2"], "load");
+
+        Assert.True(exit == 0, output);
+        Assert.Matches(@"close=envoy connections=1 concurrency=4 seconds=\d+\.\d", output);
+        Assert.Matches(@"requests=[1-9]\d* req/s=[1-9]\d*", output);
+        Assert.Contains("stream errors=0 (warm-up: 0)", output);
+    }
+
+    private static Task<(int Exit, string Output)> RunAsync(ExtProcHost host, params string[] args) => RunAsync(host, args, null);
+
+    private static async Task<(int Exit, string Output)> RunAsync(ExtProcHost host, string[] args, string? command)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "envoy-emulator.dll"));
+        if (command is not null)
+        {
+            start.ArgumentList.Add(command);
+        }
+
         start.ArgumentList.Add("--target");
         start.ArgumentList.Add(host.Channel.Target.StartsWith("http", StringComparison.Ordinal)
             ? host.Channel.Target

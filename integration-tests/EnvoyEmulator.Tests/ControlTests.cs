@@ -105,11 +105,12 @@ public sealed class ControlTests
     {
         var extend = new ProcessingResponse
         {
-            OverrideMessageTimeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)),
+            OverrideMessageTimeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(3)),
             RequestHeaders = new HeadersResponse(), // ignored: the override makes Envoy ignore the rest
         };
         await using var host = await ExtProcHost.InMemoryAsync(Scripts.AfterFirst(extend));
-        var emulator = host.Emulator(TestOptions.Default() with { MessageTimeout = TimeSpan.FromMilliseconds(50) });
+        // 1 s, not less: the override must arrive before the timer fires even on a loaded machine.
+        var emulator = host.Emulator(TestOptions.Default() with { MessageTimeout = TimeSpan.FromSeconds(1) });
         var x = await emulator.SendAsync(TestOptions.Get()).Within();
 
         Assert.Equal(ExchangeOutcome.FailOpenTimeout, x.Outcome);

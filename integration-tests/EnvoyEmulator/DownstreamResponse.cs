@@ -13,6 +13,12 @@ public sealed class DownstreamResponse
     /// <summary>Envoy's %RESPONSE_CODE_DETAILS%, e.g. via_upstream, ext_proc_error_per-message_timeout_exceeded.</summary>
     public required string Details { get; init; }
 
+    /// <summary>
+    /// Envoy reset the client's stream after the response had started: an ext_proc error that calls for a local
+    /// reply while the body was still going out (<see cref="Details"/> then holds the error's details).
+    /// </summary>
+    public bool ResetAfterHeaders { get; init; }
+
     /// <inheritdoc cref="HeaderList.Get"/>
     public string? Get(string name) => Headers.Get(name);
 }

@@ -88,6 +88,24 @@ public sealed record EmulatorOptions
     /// </summary>
     public Func<int> SubTickNanoseconds { get; init; } = () => Random.Shared.Next(100);
 
+    /// <summary>
+    /// Envoy worker threads (--concurrency). Raw transport: each worker has its own connection pool to the ext_proc
+    /// cluster, so normally one HTTP/2 connection per worker; requests are spread over the workers in turn.
+    /// </summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>
+    /// The cluster's HTTP/2 max_concurrent_streams (Envoy 1.36 default 1024): a worker opens another connection
+    /// when every connection has this many active streams (or the server's lower SETTINGS_MAX_CONCURRENT_STREAMS).
+    /// </summary>
+    public int MaxConcurrentStreamsPerConnection { get; init; } = 1024;
+
+    /// <summary>
+    /// The cluster circuit breaker's max_requests (Envoy default 1024), over all workers. Raw transport only:
+    /// past it the ext_proc call fails at once and the filter's failure policy applies (fail-open by default).
+    /// </summary>
+    public int ClusterMaxRequests { get; init; } = 1024;
+
     public static ProcessingMode DefaultProcessingMode() => new()
     {
         RequestHeaderMode = ProcessingMode.Types.HeaderSendMode.Send,

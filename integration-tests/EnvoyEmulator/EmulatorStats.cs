@@ -7,6 +7,9 @@ public sealed class EmulatorStats
         _streamsFailed, _failureModeAllowed, _messageTimeouts, _rejectedHeaderMutations,
         _overrideMessageTimeoutReceived, _overrideMessageTimeoutIgnored, _clearRouteCacheIgnored;
 
+    // Cluster stats of the ext_proc cluster (cluster.<name>.*), raw transport only.
+    private long _upstreamCxTotal, _upstreamRqPendingOverflow;
+
     public long StreamsStarted => Interlocked.Read(ref _streamsStarted);
     public long StreamMsgsSent => Interlocked.Read(ref _streamMsgsSent);
     public long StreamMsgsReceived => Interlocked.Read(ref _streamMsgsReceived);
@@ -19,6 +22,22 @@ public sealed class EmulatorStats
     public long OverrideMessageTimeoutReceived => Interlocked.Read(ref _overrideMessageTimeoutReceived);
     public long OverrideMessageTimeoutIgnored => Interlocked.Read(ref _overrideMessageTimeoutIgnored);
     public long ClearRouteCacheIgnored => Interlocked.Read(ref _clearRouteCacheIgnored);
+
+    /// <summary>cluster.&lt;name&gt;.upstream_cx_total: HTTP/2 connections opened to the ext_proc server.</summary>
+    public long UpstreamCxTotal => Interlocked.Read(ref _upstreamCxTotal);
+
+    /// <summary>
+    /// cluster.&lt;name&gt;.upstream_rq_pending_overflow: streams refused by the circuit breaker (max_requests); each one
+    /// fails the ext_proc call at once, so the request bypasses the filter when failure_mode_allow is on.
+    /// </summary>
+    public long UpstreamRqPendingOverflow => Interlocked.Read(ref _upstreamRqPendingOverflow);
+
+    /// <summary>The ext_proc cluster's counters by their Envoy names (without the cluster.&lt;name&gt;. prefix).</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> ClusterSnapshot() =>
+    [
+        new("upstream_cx_total", UpstreamCxTotal),
+        new("upstream_rq_pending_overflow", UpstreamRqPendingOverflow),
+    ];
 
     /// <summary>All counters by their Envoy names, in a fixed order.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> Snapshot() =>
@@ -55,4 +74,6 @@ public sealed class EmulatorStats
     internal void IncOverrideMessageTimeoutReceived() => Interlocked.Increment(ref _overrideMessageTimeoutReceived);
     internal void IncOverrideMessageTimeoutIgnored() => Interlocked.Increment(ref _overrideMessageTimeoutIgnored);
     internal void IncClearRouteCacheIgnored() => Interlocked.Increment(ref _clearRouteCacheIgnored);
+    internal void IncUpstreamCxTotal() => Interlocked.Increment(ref _upstreamCxTotal);
+    internal void IncUpstreamRqPendingOverflow() => Interlocked.Increment(ref _upstreamRqPendingOverflow);
 }

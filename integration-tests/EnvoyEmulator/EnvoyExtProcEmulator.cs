@@ -1,3 +1,4 @@
+using System.Net;
 using Envoy.Service.ExtProc.V3;
 using Grpc.Core;
 
@@ -8,25 +9,36 @@ namespace EnvoyEmulator;
 /// in front of an emulated application: one ext_proc call per <see cref="SendAsync"/>. It judges the server;
 /// it never fills in what the server did not do. Safe for concurrent use.
 /// </summary>
-public sealed class EnvoyExtProcEmulator
+public sealed class EnvoyExtProcEmulator : IAsyncDisposable
 {
-    private readonly ExternalProcessor.ExternalProcessorClient _client;
+    private readonly ISideStreamFactory _transport;
+    private readonly ExtProcCluster? _cluster;
+
+    /// <summary>
+    /// Over the raw HTTP/2 transport to a server socket: Envoy's frames exactly (HEADERS+DATA in one write,
+    /// END_STREAM + RST_STREAM on close, the router's RST_STREAM when the server ends first), Envoy's connection
+    /// pools (one per <see cref="EmulatorOptions.Workers"/>) and the cluster circuit breaker. Use this against
+    /// any real socket; dispose it to close the connections.
+    /// </summary>
+    public EnvoyExtProcEmulator(EndPoint server, EmulatorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        Options = Validate(options);
+        _cluster = new ExtProcCluster(server, Options, Stats);
+        _transport = _cluster;
+    }
 
     /// <param name="channel">
-    /// An HTTP/2 channel to the ext_proc server, e.g. <c>GrpcChannel.ForAddress("http://127.0.0.1:50051")</c>
-    /// or one over <c>TestServer.CreateHandler()</c>.
+    /// A gRPC channel to the ext_proc server; in practice one over <c>TestServer.CreateHandler()</c>. Grpc.Net.Client
+    /// is faithful for message content, order, timers and the failure policy, not on the wire: it writes HEADERS and
+    /// DATA separately, sends nothing when the server ends the call first, and has no connection pool or circuit
+    /// breaker. Prefer <see cref="EnvoyExtProcEmulator(EndPoint, EmulatorOptions?)"/> for a socket.
     /// </param>
     public EnvoyExtProcEmulator(ChannelBase channel, EmulatorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        Options = options ?? new EmulatorOptions();
-        var mode = Options.ProcessingMode;
-        if (mode.RequestBodyMode != default || mode.ResponseBodyMode != default)
-        {
-            throw new NotSupportedException("Only body mode NONE is emulated.");
-        }
-
-        _client = new ExternalProcessor.ExternalProcessorClient(channel);
+        Options = Validate(options);
+        _transport = new GrpcClientSideStreamFactory(new ExternalProcessor.ExternalProcessorClient(channel), Options);
     }
 
     public EmulatorOptions Options { get; }
@@ -48,7 +60,31 @@ public sealed class EnvoyExtProcEmulator
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var runner = new ExchangeRunner(_client, Options, Stats);
+        var runner = new ExchangeRunner(_transport, Options, Stats);
         return await runner.RunAsync(request, upstream ?? OkUpstream).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>HTTP/2 connections open to the server, per worker (raw transport; empty otherwise).</summary>
+    public IReadOnlyList<int> ConnectionsPerWorker => _cluster?.ConnectionsPerWorker ?? [];
+
+    /// <summary>Closes the raw transport's connections (GOAWAY); nothing to do for a channel.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static EmulatorOptions Validate(EmulatorOptions? options)
+    {
+        options ??= new EmulatorOptions();
+        var mode = options.ProcessingMode;
+        if (mode.RequestBodyMode != default || mode.ResponseBodyMode != default)
+        {
+            throw new NotSupportedException("Only body mode NONE is emulated.");
+        }
+
+        return options;
     }
 }

@@ -7,10 +7,9 @@ using Case = Envoy.Service.ExtProc.V3.ProcessingResponse.ResponseOneofCase;
 namespace EnvoyEmulator;
 
 /// <summary>One HTTP request through HCM → ext_proc → router → app and back (doc §3 checklist 1–5).</summary>
-internal sealed class ExchangeRunner(
-    ExternalProcessor.ExternalProcessorClient client, EmulatorOptions options, EmulatorStats stats)
+internal sealed class ExchangeRunner(ISideStreamFactory transport, EmulatorOptions options, EmulatorStats stats)
 {
-    private readonly ExtProcFilter _filter = new(client, options, stats);
+    private readonly ExtProcFilter _filter = new(transport, options, stats);
     private readonly HeaderMutator _mutator = new(options, stats);
     private readonly EnvoyVersion _version = options.EnvoyVersion;
     private bool _routeCacheCleared;
@@ -99,7 +98,62 @@ internal sealed class ExchangeRunner(
             await CloseIfLastAsync(requestPhase: false).ConfigureAwait(false);
         }
 
-        return await FinishAsync(upstreamRequest, HttpViews.Downstream(responseHeaders, body, details)).ConfigureAwait(false);
+        var downstream = HttpViews.Downstream(responseHeaders, body, details);
+        if (!isLocal && await SendBodyAsync(response.BodySent).ConfigureAwait(false) is { } late)
+        {
+            // The response has started: Envoy cannot send the local reply any more and resets the client's stream.
+            downstream = new DownstreamResponse
+            {
+                Status = downstream.Status, Headers = downstream.Headers, Body = downstream.Body,
+                Details = late.Details, ResetAfterHeaders = true,
+            };
+        }
+
+        return await FinishAsync(upstreamRequest, downstream).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The response body goes out (<paramref name="bodySent"/>). Up to 1.36 the ext_proc stream is still open
+    /// meanwhile (it closes when the HTTP request ends), so whatever the server sends now is handled: messages are
+    /// spurious, errors are gRPC errors. Returns the local reply such an event called for, if any.
+    /// </summary>
+    private async Task<LocalReply?> SendBodyAsync(Task? bodySent)
+    {
+        if (bodySent is null)
+        {
+            return null;
+        }
+
+        // Like an event loop: what already arrived is handled before the body's end is.
+        while (_filter.ActiveStream is { } stream)
+        {
+            if (stream.Poll() is { } next)
+            {
+                if ((await _filter.HandleLateEventAsync(next).ConfigureAwait(false)).Reply is { } reply)
+                {
+                    await bodySent.ConfigureAwait(false);
+                    return reply;
+                }
+
+                continue;
+            }
+
+            if (bodySent.IsCompleted)
+            {
+                break;
+            }
+
+            using var stopWaiting = new CancellationTokenSource();
+            var eventTask = stream.WhenEventAsync(stopWaiting.Token);
+            if (await Task.WhenAny(eventTask, bodySent).ConfigureAwait(false) == bodySent)
+            {
+                await stopWaiting.CancelAsync().ConfigureAwait(false);
+                await eventTask.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            }
+        }
+
+        await bodySent.ConfigureAwait(false);
+        return null;
     }
 
     /// <summary>Applies an expected answer; returns the local reply to send instead, if any.</summary>
@@ -172,7 +226,7 @@ internal sealed class ExchangeRunner(
 
     private async Task<EmulatedExchange> FinishAsync(UpstreamRequest? upstream, DownstreamResponse downstream)
     {
-        // Up to 1.36 the stream is closed when the HTTP stream is destroyed, i.e. now.
+        // Up to 1.36 the stream is closed when the HTTP stream is destroyed, i.e. now (after the body went out).
         await _filter.CloseAsync().ConfigureAwait(false);
         var outcome = _filter.Outcome ?? (_filter.MessageSent ? ExchangeOutcome.Processed : ExchangeOutcome.NotProcessed);
         return new EmulatedExchange

@@ -12,8 +12,7 @@ namespace EnvoyEmulator;
 /// reaction to every kind of answer, close and failure (ext_proc.cc onReceiveMessage / onGrpcError /
 /// onGrpcClose / onMessageTimeout; doc §1b).
 /// </summary>
-internal sealed class ExtProcFilter(
-    ExternalProcessor.ExternalProcessorClient client, EmulatorOptions options, EmulatorStats stats)
+internal sealed class ExtProcFilter(ISideStreamFactory transport, EmulatorOptions options, EmulatorStats stats)
 {
     private readonly List<ExtProcMessage> _messages = [];
     private readonly EnvoyVersion _version = options.EnvoyVersion;
@@ -41,7 +40,12 @@ internal sealed class ExtProcFilter(
         var first = _stream is null;
         if (first)
         {
-            _stream = SideStream.Open(client, options);
+            _stream = transport.Open();
+            if (_stream.OpenFailure is { } failure)
+            {
+                return OpenFailed(failure);
+            }
+
             stats.IncStreamsStarted();
         }
 
@@ -128,6 +132,24 @@ internal sealed class ExtProcFilter(
         return await UnexpectedAsync(next.Message).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Reacts to what arrives after the last expected answer while the HTTP request is still going (≤1.36 keeps the
+    /// stream open until then): the server's OK end is the normal end (onGrpcClose: streams_closed, no outcome);
+    /// a message is spurious and an error is a gRPC error, as at any other time.
+    /// </summary>
+    public async Task<FilterResult> HandleLateEventAsync(StreamEvent next)
+    {
+        if (next.Kind == StreamEventKind.ClosedOk)
+        {
+            _remoteCloseHandled = true;
+            CountRemoteClose(next.Status!.Value);
+            ProcessingComplete = true;
+            return FilterResult.Continue;
+        }
+
+        return await HandleIdleEventAsync(next).ConfigureAwait(false);
+    }
+
     /// <summary>A mutation in an answer was rejected: handleErrorResponse ⇒ local reply 500.</summary>
     public async Task<LocalReply> FailAsync(string message)
     {
@@ -171,6 +193,25 @@ internal sealed class ExtProcFilter(
 
         var (outcome, reply) = _policy.Spurious(answer);
         await StopAsync(outcome).ConfigureAwait(false);
+        return reply is null ? FilterResult.Continue : FilterResult.Local(reply);
+    }
+
+    /// <summary>
+    /// The gRPC client failed the stream while starting it (cluster overflow): onGrpcError runs inline, before
+    /// streams_started, and the stream is gone, so nothing is closed later.
+    /// </summary>
+    private FilterResult OpenFailed(Status status)
+    {
+        _remoteCloseHandled = true;
+        ProcessingComplete = true;
+        stats.IncStreamsFailed();
+        if (options.FailureModeAllow)
+        {
+            stats.IncFailureModeAllowed();
+        }
+
+        var (outcome, reply) = _policy.RemoteClosed(status);
+        Outcome ??= outcome;
         return reply is null ? FilterResult.Continue : FilterResult.Local(reply);
     }
 

@@ -1,28 +1,21 @@
 using System.Threading.Channels;
 using Envoy.Service.ExtProc.V3;
 using Grpc.Core;
-using GrpcMetadata = Grpc.Core.Metadata;
 
 namespace EnvoyEmulator;
 
 /// <summary>
-/// One ext_proc gRPC call, as Envoy's gRPC client opens and closes it (doc §1b "Stream lifecycle"). A pump
-/// moves answers into a channel so waiting with a timer never cancels the call itself.
+/// One ext_proc gRPC call, as Envoy's gRPC client opens and closes it (doc §1b "Stream lifecycle"). Answers are
+/// moved into an inbox so waiting with a timer never cancels the call itself. Two transports implement it:
+/// <see cref="RawSideStream"/> (raw HTTP/2 frames, Envoy's frames exactly) and <see cref="GrpcClientSideStream"/>
+/// (Grpc.Net.Client, for in-memory TestServer hosts where no HTTP/2 frames exist).
 /// </summary>
-internal sealed class SideStream
+internal abstract class SideStream
 {
-    private static readonly TimeSpan GracefulCloseTimeout = TimeSpan.FromMilliseconds(1000);
+    protected static readonly TimeSpan GracefulCloseTimeout = TimeSpan.FromMilliseconds(1000);
 
-    private readonly AsyncDuplexStreamingCall<ProcessingRequest, ProcessingResponse> _call;
     private readonly Channel<ProcessingResponse> _inbox = Channel.CreateUnbounded<ProcessingResponse>();
-    private readonly Task _pump;
     private volatile bool _closedByEnvoy;
-
-    private SideStream(AsyncDuplexStreamingCall<ProcessingRequest, ProcessingResponse> call)
-    {
-        _call = call;
-        _pump = Task.Run(PumpAsync);
-    }
 
     /// <summary>True once the server's end of the call has been seen (OK or error).</summary>
     public bool RemoteClosed { get; private set; }
@@ -31,32 +24,14 @@ internal sealed class SideStream
 
     public bool ClosedByEnvoy => _closedByEnvoy;
 
-    public static SideStream Open(ExternalProcessor.ExternalProcessorClient client, EmulatorOptions options)
-    {
-        var local = AddressRules.AddressAsString(options.EnvoyLocalAddress);
-        var metadata = new GrpcMetadata
-        {
-            // Grpc.Net.Client turns "host" into the HTTP/2 :authority (Envoy uses the cluster name).
-            { "host", options.ClusterName },
-            { "x-envoy-internal", "true" },
-            { "x-forwarded-for", local },
-        };
-        // No deadline: Envoy never sends grpc-timeout on ext_proc streams.
-        return new SideStream(client.Process(new CallOptions(headers: metadata)));
-    }
+    /// <summary>
+    /// Set when the stream could not even start (cluster circuit breaker overflow): Envoy's gRPC client fails it
+    /// inline, before streams_started is counted or any message is sent.
+    /// </summary>
+    public Status? OpenFailure { get; protected init; }
 
-    /// <summary>Sends one message. Failures surface through the pump as the call's status.</summary>
-    public async Task SendAsync(ProcessingRequest message)
-    {
-        try
-        {
-            await _call.RequestStream.WriteAsync(message).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
-        {
-            // The call already ended; the reader reports how.
-        }
-    }
+    /// <summary>Sends one message (the first one opens the stream). Failures surface as the call's status.</summary>
+    public abstract Task SendAsync(ProcessingRequest message);
 
     /// <summary>The next answer or the end of the call, or TimedOut when <paramref name="timer"/> fires.</summary>
     public async Task<StreamEvent> NextAsync(CancellationToken timer)
@@ -96,7 +71,7 @@ internal sealed class SideStream
 
     /// <summary>
     /// Envoy's close(): half-close immediately followed by a reset (default), or half-close and wait up to
-    /// 1000 ms for the server to finish (graceful). Returns false if the stream was already closed.
+    /// 1000 ms for the server to finish (graceful). Returns false if the stream was already closed by Envoy.
     /// </summary>
     public async Task<bool> CloseAsync(CloseStyle style)
     {
@@ -106,55 +81,15 @@ internal sealed class SideStream
         }
 
         _closedByEnvoy = true;
-        try
-        {
-            await _call.RequestStream.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
-        {
-            // Already ended by the server: Envoy still resets its side.
-        }
-
-        if (style == CloseStyle.Graceful)
-        {
-            await Task.WhenAny(_pump, Task.Delay(GracefulCloseTimeout)).ConfigureAwait(false);
-        }
-
-        _call.Dispose(); // Cancels the call if still open: RST_STREAM(CANCEL) on the wire.
-        await _pump.ConfigureAwait(false);
+        await CloseCoreAsync(style).ConfigureAwait(false);
         return true;
     }
 
-    private StreamEvent Ended()
-    {
-        var status = RemoteStatus ?? new Status(StatusCode.Unknown, "stream ended");
-        return status.StatusCode == StatusCode.OK
-            ? new StreamEvent(StreamEventKind.ClosedOk, Status: status)
-            : new StreamEvent(StreamEventKind.Failed, Status: status);
-    }
+    protected abstract Task CloseCoreAsync(CloseStyle style);
 
-    private async Task PumpAsync()
-    {
-        try
-        {
-            while (await _call.ResponseStream.MoveNext(CancellationToken.None).ConfigureAwait(false))
-            {
-                _inbox.Writer.TryWrite(_call.ResponseStream.Current);
-            }
+    protected void Deliver(ProcessingResponse message) => _inbox.Writer.TryWrite(message);
 
-            SetRemote(_call.GetStatus());
-        }
-        catch (RpcException e)
-        {
-            SetRemote(e.Status);
-        }
-        catch (Exception e)
-        {
-            SetRemote(new Status(StatusCode.Unavailable, e.Message));
-        }
-    }
-
-    private void SetRemote(Status status)
+    protected void SetRemote(Status status)
     {
         // A cancellation caused by our own reset is not the server's doing.
         if (!(_closedByEnvoy && status.StatusCode == StatusCode.Cancelled))
@@ -164,5 +99,13 @@ internal sealed class SideStream
         }
 
         _inbox.Writer.TryComplete();
+    }
+
+    private StreamEvent Ended()
+    {
+        var status = RemoteStatus ?? new Status(StatusCode.Unknown, "stream ended");
+        return status.StatusCode == StatusCode.OK
+            ? new StreamEvent(StreamEventKind.ClosedOk, Status: status)
+            : new StreamEvent(StreamEventKind.Failed, Status: status);
     }
 }

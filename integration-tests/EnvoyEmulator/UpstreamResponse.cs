@@ -16,6 +16,12 @@ public sealed class UpstreamResponse
 
     public bool IsReset => ResetReason is not null;
 
+    /// <summary>
+    /// Completes when the application has sent the last byte of the body (a slow or streamed body); null when the
+    /// body goes out at once. Envoy up to 1.36 keeps the ext_proc stream open until then.
+    /// </summary>
+    public Task? BodySent { get; init; }
+
     public static UpstreamResponse Ok() => new();
 
     /// <summary>The upstream resets the stream before responding: Envoy answers 503 itself.</summary>

@@ -40,6 +40,18 @@ public sealed class TraceFilterOptionsValidatorTests
     }
 
     [Fact]
+    public void Defaults_MaxStreamsPerConnection_IsEnvoysMaxConcurrentStreams() =>
+        Assert.Equal(1024, new TraceFilterOptions().MaxStreamsPerConnection);
+
+    [Fact]
+    public void Validate_MaxStreamsPerConnectionBelowOne_NamesTheKeyAndTheRecommendation()
+    {
+        var errors = Errors(o => o.MaxStreamsPerConnection = 0);
+
+        Assert.Equal(["TraceFilter:MaxStreamsPerConnection must be at least 1 (1024, Envoy's max_concurrent_streams, recommended); was 0."], errors);
+    }
+
+    [Fact]
     public void Validate_B3BelowAnotherFormat_IsRejectedWithTheReason()
     {
         var errors = Errors(o => o.Propagation.Precedence = ["TraceParent", "B3Single"]);

@@ -37,7 +37,7 @@ public static partial class FilterSnapshotCompiler
 
         if (options.MaxStreamsPerConnection < 1)
         {
-            errors.Add($"{Root}:MaxStreamsPerConnection must be at least 1 (1024 recommended); was {options.MaxStreamsPerConnection}.");
+            errors.Add($"{Root}:MaxStreamsPerConnection must be at least 1 (1024, Envoy's max_concurrent_streams, recommended); was {options.MaxStreamsPerConnection}.");
         }
 
         ValidateHosting(options, errors);

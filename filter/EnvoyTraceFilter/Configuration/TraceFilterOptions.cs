@@ -18,12 +18,12 @@ public sealed class TraceFilterOptions
     public string ListenAddress { get; set; } = "*";
 
     /// <summary>
-    /// Kestrel's HTTP/2 stream limit per connection. Besides capping concurrency (keep it ≥ Envoy's 1024), Kestrel
-    /// refuses new streams with ENHANCE_YOUR_CALM once it tracks more than twice this many streams that it closed
-    /// but the client did not: with the early finish every stream is one of those for up to 5 s, so this must
-    /// cover 5 s of one connection's request rate (10000 ⇒ ~4000 req/s per Envoy connection). See RATIONALE.md.
+    /// Kestrel's HTTP/2 stream limit per connection (SETTINGS_MAX_CONCURRENT_STREAMS). 1024 = Envoy's default
+    /// max_concurrent_streams, so one Envoy connection never needs a second one. The streams the filter finishes early
+    /// do not add up: Envoy resets its side as soon as the trailers arrive, so Kestrel forgets them at once (measured,
+    /// see RATIONALE.md).
     /// </summary>
-    public int MaxStreamsPerConnection { get; set; } = 10000;
+    public int MaxStreamsPerConnection { get; set; } = 1024;
 
     public ExtProcOptions ExtProc { get; set; } = new();
 

@@ -73,8 +73,8 @@ public static class TraceFilterHostingExtensions
                 listeners.Admin = Listen(kestrel, options.Admin.ListenAddress, adminPort, listen => listen.Protocols = HttpProtocols.Http1);
             }
 
-            // Also bounds the streams Kestrel keeps after finishing them early (see TraceFilterOptions).
-            kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection > 0 ? options.MaxStreamsPerConnection : 10000;
+            // Envoy's max_concurrent_streams per connection (see TraceFilterOptions).
+            kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection > 0 ? options.MaxStreamsPerConnection : 1024;
         });
         return builder;
     }

@@ -27,20 +27,46 @@ public sealed class ExtProcHost : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
+    /// <summary>The Kestrel socket (127.0.0.1:port), or null in memory.</summary>
+    public IPEndPoint? EndPoint { get; private init; }
+
     public static Task<ExtProcHost> InMemoryAsync(Func<ServerCall, Task>? script = null) => StartAsync(script, kestrel: false);
 
     public static Task<ExtProcHost> KestrelAsync(Func<ServerCall, Task>? script = null) => StartAsync(script, kestrel: true);
 
-    public EnvoyExtProcEmulator Emulator(EmulatorOptions? options = null) => new(Channel, options ?? TestOptions.Default());
+    /// <summary>Kestrel with its limits adjusted by <paramref name="configure"/> (e.g. Http2.MaxStreamsPerConnection).</summary>
+    public static Task<ExtProcHost> KestrelAsync(Func<ServerCall, Task>? script, Action<KestrelServerOptions> configure) =>
+        StartAsync(script, kestrel: true, configure);
+
+    private readonly List<EnvoyExtProcEmulator> _emulators = [];
+
+    /// <summary>Over Kestrel: the raw HTTP/2 transport (Envoy's frames); in memory: Grpc.Net.Client over TestServer.</summary>
+    public EnvoyExtProcEmulator Emulator(EmulatorOptions? options = null)
+    {
+        var emulator = EndPoint is null ? new EnvoyExtProcEmulator(Channel, options ?? TestOptions.Default())
+            : new EnvoyExtProcEmulator(EndPoint, options ?? TestOptions.Default());
+        lock (_emulators)
+        {
+            _emulators.Add(emulator);
+        }
+
+        return emulator;
+    }
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var emulator in _emulators)
+        {
+            await emulator.DisposeAsync();
+        }
+
         Channel.Dispose();
         await _app.StopAsync().Within();
         await _app.DisposeAsync();
     }
 
-    private static async Task<ExtProcHost> StartAsync(Func<ServerCall, Task>? script, bool kestrel)
+    private static async Task<ExtProcHost> StartAsync(Func<ServerCall, Task>? script, bool kestrel,
+        Action<KestrelServerOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -48,7 +74,11 @@ public sealed class ExtProcHost : IAsyncDisposable
         builder.Services.AddSingleton(new ScriptedProcessor { Script = script ?? Scripts.ContinueAll });
         if (kestrel)
         {
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+            builder.WebHost.UseKestrel(k =>
+            {
+                k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2);
+                configure?.Invoke(k);
+            });
         }
         else
         {
@@ -59,11 +89,13 @@ public sealed class ExtProcHost : IAsyncDisposable
         app.MapGrpcService<ScriptedProcessor>();
         await app.StartAsync().Within();
         GrpcChannel channel;
+        IPEndPoint? endPoint = null;
         if (kestrel)
         {
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
                 .Addresses.Single();
             channel = GrpcChannel.ForAddress(address);
+            endPoint = new IPEndPoint(IPAddress.Loopback, new Uri(address).Port);
         }
         else
         {
@@ -71,6 +103,6 @@ public sealed class ExtProcHost : IAsyncDisposable
             channel = GrpcChannel.ForAddress(server.BaseAddress, new GrpcChannelOptions { HttpHandler = server.CreateHandler() });
         }
 
-        return new ExtProcHost(app, channel);
+        return new ExtProcHost(app, channel) { EndPoint = endPoint };
     }
 }

@@ -21,6 +21,7 @@ public sealed class ServerCall
         Method = context.Method;
         Deadline = context.Deadline;
         CallHeaders = context.RequestHeaders.Select(e => (e.Key, e.Value)).ToList();
+        ConnectionId = context.GetHttpContext().Connection.Id;
         context.CancellationToken.Register(() => _cancelled.TrySetResult());
     }
 
@@ -28,6 +29,9 @@ public sealed class ServerCall
     public string Host { get; }
 
     public string Method { get; }
+
+    /// <summary>The HTTP/2 connection the call came on (Kestrel's connection id).</summary>
+    public string ConnectionId { get; }
 
     public DateTime Deadline { get; }
 

@@ -24,9 +24,17 @@ internal static class Emulation
     /// </summary>
     public static EmulatorOptions ForTests => Testing.Value;
 
-    /// <summary>An emulator for <paramref name="host"/>: <see cref="ForTests"/> unless a test says otherwise (and why).</summary>
-    public static EnvoyExtProcEmulator For(FilterHost host, EmulatorOptions? options = null) =>
-        new(host.Channel, options ?? ForTests);
+    /// <summary>
+    /// An emulator for <paramref name="host"/>: <see cref="ForTests"/> unless a test says otherwise (and why). Over a
+    /// socket it uses the raw HTTP/2 transport (Envoy's frames, connection pools and close); in memory, Grpc.Net.Client.
+    /// </summary>
+    public static EnvoyExtProcEmulator For(FilterHost host, EmulatorOptions? options = null)
+    {
+        options ??= ForTests;
+        return host.Address is { } address
+            ? new EnvoyExtProcEmulator(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, new Uri(address).Port), options)
+            : new EnvoyExtProcEmulator(host.Channel, options);
+    }
 
     public static DownstreamRequest Get(string authority, params (string Name, string Value)[] headers) => new()
     {
