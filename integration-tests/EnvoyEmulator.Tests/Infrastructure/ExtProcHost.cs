@@ -27,9 +27,16 @@ public sealed class ExtProcHost : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
+    /// <summary>The Kestrel socket (127.0.0.1:port), or null in memory.</summary>
+    public IPEndPoint? EndPoint { get; private init; }
+
     public static Task<ExtProcHost> InMemoryAsync(Func<ServerCall, Task>? script = null) => StartAsync(script, kestrel: false);
 
     public static Task<ExtProcHost> KestrelAsync(Func<ServerCall, Task>? script = null) => StartAsync(script, kestrel: true);
+
+    /// <summary>Kestrel with its limits adjusted by <paramref name="configure"/> (e.g. Http2.MaxStreamsPerConnection).</summary>
+    public static Task<ExtProcHost> KestrelAsync(Func<ServerCall, Task>? script, Action<KestrelServerOptions> configure) =>
+        StartAsync(script, kestrel: true, configure);
 
     public EnvoyExtProcEmulator Emulator(EmulatorOptions? options = null) => new(Channel, options ?? TestOptions.Default());
 
@@ -40,7 +47,8 @@ public sealed class ExtProcHost : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static async Task<ExtProcHost> StartAsync(Func<ServerCall, Task>? script, bool kestrel)
+    private static async Task<ExtProcHost> StartAsync(Func<ServerCall, Task>? script, bool kestrel,
+        Action<KestrelServerOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -48,7 +56,11 @@ public sealed class ExtProcHost : IAsyncDisposable
         builder.Services.AddSingleton(new ScriptedProcessor { Script = script ?? Scripts.ContinueAll });
         if (kestrel)
         {
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+            builder.WebHost.UseKestrel(k =>
+            {
+                k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2);
+                configure?.Invoke(k);
+            });
         }
         else
         {
@@ -59,11 +71,13 @@ public sealed class ExtProcHost : IAsyncDisposable
         app.MapGrpcService<ScriptedProcessor>();
         await app.StartAsync().Within();
         GrpcChannel channel;
+        IPEndPoint? endPoint = null;
         if (kestrel)
         {
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
                 .Addresses.Single();
             channel = GrpcChannel.ForAddress(address);
+            endPoint = new IPEndPoint(IPAddress.Loopback, new Uri(address).Port);
         }
         else
         {
@@ -71,6 +85,6 @@ public sealed class ExtProcHost : IAsyncDisposable
             channel = GrpcChannel.ForAddress(server.BaseAddress, new GrpcChannelOptions { HttpHandler = server.CreateHandler() });
         }
 
-        return new ExtProcHost(app, channel);
+        return new ExtProcHost(app, channel) { EndPoint = endPoint };
     }
 }
