@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using EnvoyTraceFilter.Load.Http2;
 using EnvoyTraceFilter.Load.Measurement;
 
 namespace EnvoyTraceFilter.Load;
