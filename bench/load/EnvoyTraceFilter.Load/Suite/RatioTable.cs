@@ -48,7 +48,10 @@ internal static class RatioTable
             md.Append(CultureInfo.InvariantCulture, $"| {F(Median(mine.Select(s => s.Closed?.ServerPeakRssMiB)), 0)} ");
             if (options.Rate > 0)
             {
-                md.Append(CultureInfo.InvariantCulture, $"| {F(openP99, 0)} | {Delta(openP99, nullOpenP99, 0)} ");
+                // A server that could not keep up with the rate has a queue, not a latency: say how much it served.
+                var served = Median(mine.Select(s => s.Open?.Rps));
+                var shortfall = served is { } sv && sv < options.Rate * 0.99 ? $" (served {F(served, 0)}/s)" : "";
+                md.Append(CultureInfo.InvariantCulture, $"| {F(openP99, 0)}{shortfall} | {Delta(openP99, nullOpenP99, 0)} ");
             }
 
             md.Append(CultureInfo.InvariantCulture, $"| {closedErrors} / {(options.Rate > 0 ? openErrors.ToString(CultureInfo.InvariantCulture) : "–")} ");
