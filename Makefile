@@ -5,8 +5,12 @@ CONFIG ?= Release
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+BENCH_FILTER ?= *
+BENCH_ARGS ?= --job short
+BENCH_OUT ?= bench/out
+REPS ?= 3
 
-.PHONY: help build run test emulate bench load clean publish lint-deploy
+.PHONY: help build run test emulate bench bench-load clean publish lint-deploy
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,6 +30,16 @@ emulate: ## send the README's example request through a running filter with the 
 	  -H 'x-forwarded-for: 203.0.113.7' -H 'user-agent: curl/8.5.0' \
 	  -H 'x-cloud-trace-context: 4bf92f3577b34da6a3ce929d0e0e4736/17725314949316355921;o=1' \
 	  --response-header 'content-length: 12' $(ARGS)
+
+bench: ## BenchmarkDotNet set (BENCH_FILTER='*', BENCH_ARGS='--job short'); results in BenchmarkDotNet.Artifacts
+	$(DOTNET) run -c Release --project bench/EnvoyTraceFilter.Benchmarks -- --filter '$(BENCH_FILTER)' $(BENCH_ARGS)
+
+bench-load: ## null server vs the filter in 4 configurations, alternating, ratio table (REPS=3; QUICK=1 ~2 min)
+	$(DOTNET) publish filter/EnvoyTraceFilter -c Release -o $(BENCH_OUT)/filter -nologo -v q
+	$(DOTNET) publish bench/NullServer -c Release -o $(BENCH_OUT)/null -nologo -v q
+	$(DOTNET) publish bench/load/EnvoyTraceFilter.Load -c Release -o $(BENCH_OUT)/load -nologo -v q
+	$(BENCH_OUT)/load/EnvoyTraceFilter.Load suite --filter-bin $(BENCH_OUT)/filter/EnvoyTraceFilter \
+	  --null-bin $(BENCH_OUT)/null/NullServer --out-dir $(BENCH_OUT)/results $(if $(QUICK),--quick,--reps $(REPS)) $(ARGS)
 
 clean: ## remove build output
 	$(DOTNET) clean EnvoyTraceFilter.sln -c $(CONFIG) >/dev/null

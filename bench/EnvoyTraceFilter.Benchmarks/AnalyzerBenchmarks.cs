@@ -1,4 +1,3 @@
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using EnvoyTraceFilter.Configuration;
 using EnvoyTraceFilter.Core.Analysis;
@@ -22,10 +21,10 @@ public class AnalyzerBenchmarks
         options.Naming.Rules = [new NamingRuleSection { Pattern = "*.example.com" }];
         options.ClientIdentity.TrustedHops = 1;
         _analyzer = FilterSnapshotCompiler.TryCompile(options, [], environment: _ => null)!.Analyzer;
-        _gcp = Set((":authority", "api.example.com"), (":path", "/orders/42"), (":method", "GET"), ("x-forwarded-for", "203.0.113.7,198.51.100.7"),
+        _gcp = BenchmarkHeaders.Set((":authority", "api.example.com"), (":path", "/orders/42"), (":method", "GET"), ("x-forwarded-for", "203.0.113.7,198.51.100.7"),
             ("x-cloud-trace-context", "4bf92f3577b34da6a3ce929d0e0e4736/17725314949316355921;o=1"));
-        _none = Set((":authority", "api.example.com"), (":path", "/"), (":method", "GET"));
-        _b3 = Set((":authority", "api.example.com"), (":path", "/"), (":method", "GET"),
+        _none = BenchmarkHeaders.Set((":authority", "api.example.com"), (":path", "/"), (":method", "GET"));
+        _b3 = BenchmarkHeaders.Set((":authority", "api.example.com"), (":path", "/"), (":method", "GET"),
             ("b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90"));
     }
 
@@ -37,16 +36,4 @@ public class AnalyzerBenchmarks
 
     [Benchmark]
     public RequestDecision B3Single() => _analyzer.Analyze(_b3, "198.51.100.7:50000");
-
-    private static HeaderSet Set(params (string Name, string Value)[] headers)
-    {
-        var set = new HeaderSet();
-        foreach (var (name, value) in headers)
-        {
-            KnownHeaders.TryLookup(name, out var known);
-            set.Add(known, Encoding.ASCII.GetBytes(value));
-        }
-
-        return set;
-    }
 }
