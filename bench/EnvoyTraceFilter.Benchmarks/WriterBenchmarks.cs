@@ -20,7 +20,7 @@ public class WriterBenchmarks
     [Benchmark(Baseline = true)]
     public int DefaultOutputs()
     {
-        var edits = new HeaderEdits(TraceHeaderWriter.Capacity(_incoming));
+        var edits = new HeaderEdits(TraceHeaderWriter.Capacity(_incoming, TraceFormatSet.Of(PropagationSettings.DefaultOutputs)));
         TraceHeaderWriter.Write(_trace, _incoming, _default, TraceFormatSet.Empty, keepXRayExtras: false, edits);
         return edits.SetCount;
     }
@@ -28,7 +28,7 @@ public class WriterBenchmarks
     [Benchmark]
     public int AllOutputsKeepingXRayExtras()
     {
-        var edits = new HeaderEdits(TraceHeaderWriter.Capacity(_incoming));
+        var edits = new HeaderEdits(TraceHeaderWriter.Capacity(_incoming, TraceFormatSet.Of(PropagationSettings.DefaultOutputs)));
         TraceHeaderWriter.Write(_trace, _incoming, _all, TraceFormatSet.Empty, keepXRayExtras: true, edits);
         return edits.SetCount;
     }

@@ -41,7 +41,7 @@ public sealed class RequestAnalyzer(
         var translateOnly = propagation.Mode == PropagationMode.TranslateOnly;
         var traceId = context?.TraceId ?? (translateOnly ? default : ids.NewTraceId());
         var sampling = Decide(headers, incoming, traceId);
-        var edits = new HeaderEdits(TraceHeaderWriter.Capacity(headers));
+        var edits = new HeaderEdits(TraceHeaderWriter.Capacity(headers, propagation.Outputs));
 
         // Extra X-Ray fields are only ever taken from a header that was accepted: a rejected one contributes nothing.
         var keepExtras = incoming.Valid.Contains(TraceFormat.XRay);

@@ -9,18 +9,24 @@ namespace EnvoyTraceFilter.Core.Headers;
 /// </summary>
 public sealed class HeaderEdits
 {
-    private const int MaxSets = 16;
-    private const int MaxRemoves = 8;
+    // Sized for the default outputs (B3 multi, b3, traceparent: up to 7 sets); grown when more are configured.
+    // Removals are rare (stale B3 fields), so their array is made on the first one.
+    private const int InitialSets = 8;
+    private const int InitialRemoves = 4;
 
-    private readonly (string Name, int Offset, int Length)[] _sets = new (string, int, int)[MaxSets];
-    private readonly string[] _removes = new string[MaxRemoves];
+    private (string Name, int Offset, int Length)[] _sets;
+    private string[] _removes = [];
     private byte[] _buffer;
     private readonly bool _frozen;
     private int _used;
 
-    public HeaderEdits(int capacity) => _buffer = new byte[capacity];
+    public HeaderEdits(int capacity)
+    {
+        _buffer = new byte[capacity];
+        _sets = new (string, int, int)[InitialSets];
+    }
 
-    private HeaderEdits() => (_buffer, _frozen) = ([], true);
+    private HeaderEdits() => (_buffer, _sets, _frozen) = ([], [], true);
 
     /// <summary>No edits; shared, so it refuses changes.</summary>
     public static HeaderEdits Empty { get; } = new();
@@ -41,7 +47,7 @@ public sealed class HeaderEdits
     /// The free part of the buffer, at least <paramref name="atLeast"/> bytes; write a value there, then call
     /// <see cref="Commit"/> with its length. Growing is safe: values are kept as offsets until read.
     /// </summary>
-    public Span<byte> Reserve(int atLeast = 128)
+    public Span<byte> Reserve(int atLeast)
     {
         ThrowIfFrozen();
         if (_buffer.Length - _used < atLeast)
@@ -57,6 +63,11 @@ public sealed class HeaderEdits
     public void Commit(string name, int length)
     {
         ThrowIfFrozen();
+        if (SetCount == _sets.Length)
+        {
+            Array.Resize(ref _sets, _sets.Length * 2);
+        }
+
         _sets[SetCount++] = (name, _used, length);
         _used += length;
     }
@@ -77,6 +88,11 @@ public sealed class HeaderEdits
     public void Remove(KnownHeader header)
     {
         ThrowIfFrozen();
+        if (RemoveCount == _removes.Length)
+        {
+            Array.Resize(ref _removes, Math.Max(InitialRemoves, _removes.Length * 2));
+        }
+
         _removes[RemoveCount++] = KnownHeaders.Name(header);
     }
 

@@ -9,13 +9,29 @@ namespace EnvoyTraceFilter.Core.Propagation;
 /// </summary>
 public static class TraceHeaderWriter
 {
-    // Upper bound of everything but X-Amzn-Trace-Id's kept extra fields: b3 multi 32+16+16+1+1,
-    // b3 single 68, traceparent 55, X-Ray Root/Parent/Sampled 5+35+8+16+9, cloud 32+1+20+3+1.
-    private const int FixedCapacity = 66 + 68 + 55 + 73 + 57;
+    // Upper bounds of each format's values (X-Ray without its kept extra fields).
+    private const int TraceIdHex = 32;
+    private const int B3MultiMax = TraceIdHex + SpanId.HexLength + SpanId.HexLength + 1 + 1;
+    private const int B3SingleMax = TraceIdHex + 1 + SpanId.HexLength + 2 + 1 + SpanId.HexLength;
+    private const int TraceParentMax = 55;
+    // Root=…;Parent=…;Sampled=… is at most 73 bytes; the writer reserves this much plus the kept extra fields.
+    private const int XRayMax = 80;
+    private const int CloudTraceMax = TraceIdHex + 1 + 20 + 3 + 1;
 
-    /// <summary>Buffer size that always fits what <see cref="Write"/> may produce for these headers.</summary>
-    public static int Capacity(in HeaderSet incoming) =>
-        FixedCapacity + incoming.Get(KnownHeader.XAmznTraceId).Length + 1 + incoming.Get(KnownHeader.TraceState).Length;
+    /// <summary>
+    /// Buffer size that always fits what <see cref="Write"/> may produce for these headers and outputs: sized per
+    /// request, so the usual three outputs do not pay for the formats that are not written.
+    /// </summary>
+    public static int Capacity(in HeaderSet incoming, TraceFormatSet outputs)
+    {
+        var capacity = incoming.Get(KnownHeader.TraceState).Length;
+        capacity += outputs.Contains(TraceFormat.B3Multi) ? B3MultiMax : 0;
+        capacity += outputs.Contains(TraceFormat.B3Single) ? B3SingleMax : 0;
+        capacity += outputs.Contains(TraceFormat.TraceParent) ? TraceParentMax : 0;
+        capacity += outputs.Contains(TraceFormat.XRay) ? XRayMax + incoming.Get(KnownHeader.XAmznTraceId).Length : 0;
+        capacity += outputs.Contains(TraceFormat.CloudTrace) ? CloudTraceMax : 0;
+        return capacity;
+    }
 
     /// <param name="outputs">Formats to write.</param>
     /// <param name="skip">Formats to leave alone (translate-only: those that arrived valid).</param>
@@ -56,14 +72,14 @@ public static class TraceHeaderWriter
 
     private static void WriteB3Multi(in OutgoingTrace trace, in HeaderSet incoming, HeaderEdits edits)
     {
-        var span = edits.Reserve();
+        var span = edits.Reserve(TraceIdHex);
         edits.Commit(KnownHeader.XB3TraceId, trace.TraceId.WriteNativeHex(span));
-        trace.SpanId.WriteHex(edits.Reserve());
+        trace.SpanId.WriteHex(edits.Reserve(SpanId.HexLength));
         edits.Commit(KnownHeader.XB3SpanId, SpanId.HexLength);
 
         if (trace.ParentSpanId.IsValid)
         {
-            trace.ParentSpanId.WriteHex(edits.Reserve());
+            trace.ParentSpanId.WriteHex(edits.Reserve(SpanId.HexLength));
             edits.Commit(KnownHeader.XB3ParentSpanId, SpanId.HexLength);
         }
         else if (incoming.Contains(KnownHeader.XB3ParentSpanId))
@@ -105,7 +121,7 @@ public static class TraceHeaderWriter
 
     private static void WriteB3Single(in OutgoingTrace trace, HeaderEdits edits)
     {
-        var span = edits.Reserve();
+        var span = edits.Reserve(B3SingleMax);
         var n = trace.TraceId.WriteNativeHex(span);
         span[n++] = (byte)'-';
         trace.SpanId.WriteHex(span[n..]);
@@ -130,7 +146,7 @@ public static class TraceHeaderWriter
     private static void WriteTraceParent(in OutgoingTrace trace, HeaderEdits edits)
     {
         // version "00" - 32 hex trace id - 16 hex parent id (this hop's span) - 2 hex flags.
-        var span = edits.Reserve();
+        var span = edits.Reserve(TraceParentMax);
         "00-"u8.CopyTo(span);
         trace.TraceId.Write32Hex(span[3..]);
         span[35] = (byte)'-';
@@ -166,7 +182,7 @@ public static class TraceHeaderWriter
 
     private static void WriteXRay(in OutgoingTrace trace, ReadOnlySpan<byte> incomingXRay, HeaderEdits edits)
     {
-        var span = edits.Reserve(80 + incomingXRay.Length);
+        var span = edits.Reserve(XRayMax + incomingXRay.Length);
         "Root="u8.CopyTo(span);
         XRayTraceId.Write(trace.TraceId, span[5..]);
         var n = 5 + XRayTraceId.RootLength;
@@ -196,7 +212,7 @@ public static class TraceHeaderWriter
     private static void WriteCloudTrace(in OutgoingTrace trace, HeaderEdits edits)
     {
         // TRACE_ID/SPAN_ID;o=FLAGS, the span id in decimal.
-        var span = edits.Reserve();
+        var span = edits.Reserve(CloudTraceMax);
         trace.TraceId.Write32Hex(span);
         span[32] = (byte)'/';
         Utf8Formatter.TryFormat(trace.SpanId.Value, span[33..], out var digits);

@@ -18,8 +18,11 @@ internal static class HeaderMapReader
         // Repeated x-forwarded-for lines are joined once at the end: joining line by line would copy the growing
         // value again for every line (quadratic in the number of lines a client sends).
         List<ReadOnlyMemory<byte>>? moreForwardedFor = null;
-        foreach (var header in map.Headers)
+        // An index loop: RepeatedField's enumerator is a heap-allocated iterator.
+        var all = map.Headers;
+        for (var i = 0; i < all.Count; i++)
         {
+            var header = all[i];
             if (!KnownHeaders.TryLookup(header.Key, out var known))
             {
                 continue;

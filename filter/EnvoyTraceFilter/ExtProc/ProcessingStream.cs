@@ -43,7 +43,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
                 }
 
                 _requestHeadersSeen = true;
-                var requestAnswer = Guard("request_headers", request, OnRequestHeaders, static () => new() { RequestHeaders = new HeadersResponse() });
+                var requestAnswer = Guard(request, requestPhase: true);
                 if (snapshot.FinishAfter == FinishStreamAfter.RequestHeaders && !_bodyModes)
                 {
                     // Envoy will send no response_headers: the span ends here, without a status.
@@ -60,7 +60,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
                 }
 
                 _responseHeadersSeen = true;
-                var responseAnswer = Guard("response_headers", request, OnResponseHeaders, static () => new() { ResponseHeaders = new HeadersResponse() });
+                var responseAnswer = Guard(request, requestPhase: false);
                 Finished = snapshot.FinishAfter == FinishStreamAfter.ResponseHeaders && !_bodyModes;
                 return responseAnswer;
 
@@ -155,21 +155,26 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
 
     private long Now() => SpanRequests.ToUnixMicros(services.Time.GetUtcNow());
 
-    private ProcessingResponse Guard(string phase, ProcessingRequest request, Func<ProcessingRequest, ProcessingResponse> handler, Func<ProcessingResponse> passThrough)
+    /// <summary>Runs a headers handler; an exception becomes an empty answer of the same arm (the request passes as it is).</summary>
+    private ProcessingResponse Guard(ProcessingRequest request, bool requestPhase)
     {
         try
         {
-            return handler(request);
+            // No delegates: this runs twice per request, and a method-group delegate is an allocation each time.
+            return requestPhase ? OnRequestHeaders(request) : OnResponseHeaders(request);
         }
         catch (Exception e)
         {
+            var phase = requestPhase ? "request_headers" : "response_headers";
             services.Metrics.HandlerError(phase);
             if (services.Limiter.ShouldLog(ErrorKind.HandlerException, snapshot.ErrorLogInterval))
             {
                 ExtProcLog.HandlerException(services.Logger, phase, e);
             }
 
-            return passThrough();
+            return requestPhase
+                ? new ProcessingResponse { RequestHeaders = new HeadersResponse() }
+                : new ProcessingResponse { ResponseHeaders = new HeadersResponse() };
         }
     }
 }

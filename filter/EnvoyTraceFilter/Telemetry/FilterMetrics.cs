@@ -16,6 +16,10 @@ public sealed class FilterMetrics
 
     private static readonly string[] FormatNames = Enum.GetNames<TraceFormat>();
     private static readonly string[] ReasonNames = Enum.GetNames<RejectReason>();
+    // Enum.ToString() boxes on every call; these are looked up by value instead.
+    private static readonly string[] FallbackNames = Enum.GetNames<ServiceNameFallbackReason>();
+    private static readonly string[] ForwardedForNames = Enum.GetNames<ForwardedForRejectReason>();
+    private static readonly string[] DecisionNames = Enum.GetNames<SamplingDecision>();
 
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
@@ -78,16 +82,16 @@ public sealed class FilterMetrics
     public void ConfigReloaded(bool applied) => _reloads.Add(1, new KeyValuePair<string, object?>("result", applied ? "applied" : "rejected"));
 
     public void ServiceNameFallback(ServiceNameFallbackReason reason) =>
-        _fallbacks.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString()));
+        _fallbacks.Add(1, new KeyValuePair<string, object?>("reason", FallbackNames[(int)reason]));
 
     public void ForwardedForRejected(ForwardedForRejectReason reason) =>
-        _xffRejected.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString()));
+        _xffRejected.Add(1, new KeyValuePair<string, object?>("reason", ForwardedForNames[(int)reason]));
 
     /// <param name="field">A known header name (":path", "user-agent", …) or "header_tag": a fixed, small set.</param>
     public void SpanFieldTruncated(string field) => _truncated.Add(1, new KeyValuePair<string, object?>("field", field));
 
     public void IncomingSamplingIgnored(SamplingDecision decision) =>
-        _ignoredSampling.Add(1, new KeyValuePair<string, object?>("decision", decision.ToString()));
+        _ignoredSampling.Add(1, new KeyValuePair<string, object?>("decision", DecisionNames[(int)decision]));
 
     public void OutputDropped(OutputGroup output, bool invalidValue, string phase) =>
         _outputsDropped.Add(1, new("output", OutputGroups.TagName(output)),
