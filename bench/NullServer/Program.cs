@@ -26,9 +26,9 @@ builder.Services.AddSingleton(new NullProcessorOptions(finishAfterResponseHeader
 builder.Services.AddGrpc(o => o.EnableDetailedErrors = false);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
-    // The filter's Kestrel settings (filter/EnvoyTraceFilter/Hosting): h2c only, 10 000 streams per connection.
+    // The filter's Kestrel settings (filter/EnvoyTraceFilter/Hosting): h2c only, 1024 streams per connection.
     kestrel.Listen(listen, port, l => l.Protocols = HttpProtocols.Http2);
-    kestrel.Limits.Http2.MaxStreamsPerConnection = 10000;
+    kestrel.Limits.Http2.MaxStreamsPerConnection = 1024;
 });
 
 var app = builder.Build();

@@ -75,7 +75,8 @@ public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _disposed) == 0)
+        // Registered as a hosted service either way; a disabled exporter neither starts its loop nor says it did.
+        if (_options.Enabled && Volatile.Read(ref _disposed) == 0)
         {
             XRayExporterLog.Started(_logger, _emitter.Describe(), _options.TraceIdPolicy, _options.QueueCapacity);
             _pipeline.Start();
