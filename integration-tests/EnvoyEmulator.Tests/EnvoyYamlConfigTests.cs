@@ -181,6 +181,8 @@ public sealed class EnvoyYamlConfigTests
         var absent = EnvoyYamlConfig.Parse(Yaml(clusterExtra: "circuit_breakers: { thresholds: [ { priority: HIGH, max_requests: 5 } ] }"),
             TestOptions.Default() with { MaxConcurrentStreamsPerConnection = 3, ClusterMaxRequests = 3 });
         Assert.Equal((1024, 1024), (absent.MaxConcurrentStreamsPerConnection, absent.ClusterMaxRequests));
+        var before136 = EnvoyYamlConfig.Parse(Yaml(), TestOptions.Default() with { EnvoyVersion = EnvoyVersion.Parse("1.35") });
+        Assert.Equal((int.MaxValue, 1024), (before136.MaxConcurrentStreamsPerConnection, before136.ClusterMaxRequests));
     }
 
     [Theory]

@@ -57,8 +57,8 @@ public static partial class EnvoyYamlConfig
         cluster.Finish();
         return options with
         {
-            // Envoy 1.36's default (http2/codec_impl.cc via Http2::Utility::OptionsLimits).
-            MaxConcurrentStreamsPerConnection = maxStreams ?? 1024,
+            // Envoy's default: 1024 from 1.36 (runtime guard safe_http2_options), 2^31-1 before.
+            MaxConcurrentStreamsPerConnection = maxStreams ?? (options.EnvoyVersion.AtLeast(36) ? 1024 : MaxStreamsLimit),
             ClusterMaxRequests = maxRequests ?? 1024,
         };
     }
