@@ -7,7 +7,7 @@ namespace EnvoyEmulator.Tests;
 /// <summary>The emulator configured from an Envoy bootstrap, strictly.</summary>
 public sealed class EnvoyYamlConfigTests
 {
-    private static string Yaml(string hcmExtra = "", string extProcExtra = "", string clusterExtra = "") => $$"""
+    private static string Yaml(string hcmExtra = "", string extProcExtra = "", string clusterExtra = "", string appExtra = "") => $$"""
         static_resources:
           listeners:
           - name: ingress
@@ -34,6 +34,9 @@ public sealed class EnvoyYamlConfigTests
             type: STATIC
             http2_protocol_options: {}
         {{Indent(clusterExtra, 4)}}
+          - name: app
+            type: STATIC
+        {{Indent(appExtra, 4)}}
         """;
 
     [Fact]
@@ -51,6 +54,8 @@ public sealed class EnvoyYamlConfigTests
         Assert.Equal("trace_filter", options.ClusterName);
         Assert.Equal(EmulatorOptions.DefaultProcessingMode(), options.ProcessingMode);
         Assert.Equal((100, 60), (options.MaxRequestHeadersCount, options.MaxRequestHeadersKb));
+        Assert.Equal((100, 60), (options.MaxResponseHeadersCount, options.MaxResponseHeadersKb));
+        Assert.Equal((1024, 1024), (options.MaxConcurrentStreamsPerConnection, options.ClusterMaxRequests));
         Assert.Empty(options.ForwardRules.DisallowedHeaders);
         Assert.Contains(StringMatch.Prefix("x-b3-"), options.ForwardRules.AllowedHeaders);
         Assert.True(options.ForwardRules.Forwards(":status"));
@@ -132,12 +137,147 @@ public sealed class EnvoyYamlConfigTests
     [InlineData("processing_mode: { request_body_mode: BUFFERED }", "", "", "typed_config.processing_mode (line 18): only body mode NONE is modelled")]
     [InlineData("", "tracing: {}", "", "typed_config.tracing (line 12): Envoy's tracer rewrites x-b3-* after ext_proc; not modelled")]
     [InlineData("", "skip_xff_append: true", "", "typed_config.skip_xff_append (line 12): unknown field, or one the emulator does not model")]
-    [InlineData("", "", "circuit_breakers: { thresholds: [ { max_requests: 1024 } ] }", "static_resources.clusters[0].circuit_breakers (line 26): the circuit breaker is not modelled yet")]
+    [InlineData("", "common_http_protocol_options: { max_response_headers_kb: 60 }", "",
+        "typed_config.common_http_protocol_options.max_response_headers_kb (line 12): max_response_headers_kb cannot be set on http_connection_manager")]
+    [InlineData("", "max_request_headers_kb: 8193", "", "typed_config.max_request_headers_kb (line 12): 8193 is outside Envoy's range 1..8192")]
+    [InlineData("", "", "circuit_breakers: { thresholds: [ { max_requests: many } ] }",
+        "static_resources.clusters[0].circuit_breakers.thresholds[0].max_requests (line 26): 'many' is not an unsigned 32-bit number")]
+    [InlineData("", "", "circuit_breakers: { thresholds: [ { max_requests: 10, max_pending_requests: 10 } ] }",
+        "static_resources.clusters[0].circuit_breakers.thresholds[0].max_pending_requests (line 26): max_pending_requests is not modelled")]
+    [InlineData("", "", "circuit_breakers: { thresholds: [ { priority: LOW, max_requests: 10 } ] }",
+        "static_resources.clusters[0].circuit_breakers.thresholds[0].priority (line 26): 'LOW' is not a RoutingPriority (DEFAULT or HIGH)")]
+    [InlineData("", "", "circuit_breakers: { thresholds: [ { max_requests: 1 }, { priority: DEFAULT, max_requests: 2 } ] }",
+        "static_resources.clusters[0].circuit_breakers.thresholds[1] (line 26): a second threshold for priority DEFAULT")]
+    [InlineData("", "", "circuit_breakers: { per_host_thresholds: [ { max_connections: 1 } ] }",
+        "static_resources.clusters[0].circuit_breakers.per_host_thresholds (line 26): per-host circuit breakers are not modelled")]
     public void Unmodelled_or_wrong_fields_fail_with_their_yaml_path(string extProc, string hcm, string cluster, string expected)
     {
         var e = Assert.Throws<EnvoyYamlException>(() => EnvoyYamlConfig.Parse(Yaml(hcm, extProc, cluster)));
         Assert.StartsWith("envoy.yaml: ", e.Message, StringComparison.Ordinal);
         Assert.True(e.Message.Contains(expected, StringComparison.Ordinal), e.Message);
+    }
+
+    [Fact]
+    public void The_ext_proc_clusters_streams_per_connection_and_circuit_breaker_are_read()
+    {
+        var legacy = EnvoyYamlConfig.Parse(Yaml(clusterExtra: """
+                circuit_breakers:
+                  thresholds:
+                  - { priority: HIGH, max_requests: 5 }
+                  - { max_requests: 300, max_retries: 3, track_remaining: true }
+                """).Replace("http2_protocol_options: {}", "http2_protocol_options: { max_concurrent_streams: 128 }", StringComparison.Ordinal));
+        Assert.Equal((128, 300), (legacy.MaxConcurrentStreamsPerConnection, legacy.ClusterMaxRequests));
+
+        var typed = EnvoyYamlConfig.Parse(Yaml(clusterExtra: """
+                typed_extension_protocol_options:
+                  envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+                    "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                    explicit_http_config: { http2_protocol_options: { maxConcurrentStreams: 64 } }
+                circuitBreakers: { thresholds: [ { priority: DEFAULT, maxRequests: 2000 } ] }
+                """).Replace("    http2_protocol_options: {}\n", "", StringComparison.Ordinal));
+        Assert.Equal((64, 2000), (typed.MaxConcurrentStreamsPerConnection, typed.ClusterMaxRequests));
+
+        // Absent: Envoy 1.36's defaults, whatever the base options say.
+        var absent = EnvoyYamlConfig.Parse(Yaml(clusterExtra: "circuit_breakers: { thresholds: [ { priority: HIGH, max_requests: 5 } ] }"),
+            TestOptions.Default() with { MaxConcurrentStreamsPerConnection = 3, ClusterMaxRequests = 3 });
+        Assert.Equal((1024, 1024), (absent.MaxConcurrentStreamsPerConnection, absent.ClusterMaxRequests));
+        var before136 = EnvoyYamlConfig.Parse(Yaml(), TestOptions.Default() with { EnvoyVersion = EnvoyVersion.Parse("1.35") });
+        Assert.Equal((int.MaxValue, 1024), (before136.MaxConcurrentStreamsPerConnection, before136.ClusterMaxRequests));
+    }
+
+    [Theory]
+    [InlineData("http2_protocol_options: { max_concurrent_streams: 0 }",
+        "static_resources.clusters[0].http2_protocol_options.max_concurrent_streams (line 25): 0 is outside Envoy's range 1..2147483647")]
+    [InlineData("http2_protocol_options: { max_concurrent_streams: '100k' }",
+        "static_resources.clusters[0].http2_protocol_options.max_concurrent_streams (line 25): '100k' is not an unsigned 32-bit number")]
+    [InlineData("http2_protocol_options: { initial_stream_window_size: 65536 }",
+        "static_resources.clusters[0].http2_protocol_options.initial_stream_window_size (line 25): unknown field")]
+    [InlineData("""
+        http2_protocol_options: {}
+            typed_extension_protocol_options:
+              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+                explicit_http_config: { http2_protocol_options: { max_concurrent_streams: [1] } }
+        """,
+        "static_resources.clusters[0].http2_protocol_options (line 25): set protocol options either in typed_extension_protocol_options or in the deprecated cluster fields, not both")]
+    public void Ext_proc_cluster_http2_options_of_the_wrong_type_fail_with_their_yaml_path(string http2, string expected)
+    {
+        var yaml = Yaml().Replace("http2_protocol_options: {}", http2, StringComparison.Ordinal);
+        var e = Assert.Throws<EnvoyYamlException>(() => EnvoyYamlConfig.Parse(yaml));
+        Assert.True(e.Message.Contains(expected, StringComparison.Ordinal), e.Message);
+    }
+
+    [Fact]
+    public void The_app_clusters_response_header_limits_are_read()
+    {
+        var typed = EnvoyYamlConfig.Parse(Yaml(appExtra: """
+                typed_extension_protocol_options:
+                  envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+                    "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                    common_http_protocol_options: { max_headers_count: 150, maxResponseHeadersKb: 96, idle_timeout: 60s }
+                    explicit_http_config: { http_protocol_options: {} }
+                """));
+        Assert.Equal((150, 96), (typed.MaxResponseHeadersCount, typed.MaxResponseHeadersKb));
+        Assert.Equal((100, 60), (typed.MaxRequestHeadersCount, typed.MaxRequestHeadersKb)); // the HCM's, not the cluster's
+
+        var legacy = EnvoyYamlConfig.Parse(Yaml(appExtra: "common_http_protocol_options: { max_headers_count: 80 }"));
+        Assert.Equal((80, 60), (legacy.MaxResponseHeadersCount, legacy.MaxResponseHeadersKb));
+
+        var absent = EnvoyYamlConfig.Parse(Yaml(), TestOptions.Default() with { MaxResponseHeadersCount = 7, MaxResponseHeadersKb = 7 });
+        Assert.Equal((100, 60), (absent.MaxResponseHeadersCount, absent.MaxResponseHeadersKb));
+
+        // Weighted clusters that agree are one upstream as far as the limits go.
+        var weighted = EnvoyYamlConfig.Parse(Yaml(appExtra: "common_http_protocol_options: { max_response_headers_kb: 30 }")
+            .Replace("route: { cluster: app }", "route: { weighted_clusters: { clusters: [ { name: app, weight: 1 } ] } }", StringComparison.Ordinal));
+        Assert.Equal((100, 30), (weighted.MaxResponseHeadersCount, weighted.MaxResponseHeadersKb));
+    }
+
+    [Theory]
+    [InlineData("common_http_protocol_options: { max_headers_count: -1 }",
+        "static_resources.clusters[1].common_http_protocol_options.max_headers_count (line 29): '-1' is not an unsigned 32-bit number")]
+    [InlineData("common_http_protocol_options: { max_response_headers_kb: 9000 }",
+        "static_resources.clusters[1].common_http_protocol_options.max_response_headers_kb (line 29): 9000 is outside Envoy's range 1..8192")]
+    [InlineData("common_http_protocol_options: { max_response_headers_kb: [60] }",
+        "static_resources.clusters[1].common_http_protocol_options.max_response_headers_kb (line 29): expected a single value")]
+    [InlineData("common_http_protocol_options: { max_header_count: 200 }",
+        "static_resources.clusters[1].common_http_protocol_options.max_header_count (line 29): unknown field")]
+    [InlineData("common_http_protocol_options: { headers_with_underscores_action: DROP_HEADER }",
+        "static_resources.clusters[1].common_http_protocol_options.headers_with_underscores_action (line 29): only ALLOW is modelled")]
+    [InlineData("""
+        typed_extension_protocol_options:
+          envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+            common_http_protocol_options: { max_headers_count: lots }
+        """,
+        "static_resources.clusters[1].typed_extension_protocol_options.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.common_http_protocol_options.max_headers_count (line 31): 'lots' is not an unsigned 32-bit number")]
+    [InlineData("""
+        typed_extension_protocol_options:
+          envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+            http_filters: []
+        """,
+        "HttpProtocolOptions.http_filters (line 31): unknown field")]
+    [InlineData("""
+        common_http_protocol_options: {}
+        typed_extension_protocol_options:
+          envoy.extensions.upstreams.http.v3.HttpProtocolOptions: {}
+        """,
+        "static_resources.clusters[1].common_http_protocol_options (line 29): set protocol options either in typed_extension_protocol_options or in the deprecated cluster fields, not both")]
+    public void App_cluster_limits_of_the_wrong_type_fail_with_their_yaml_path(string app, string expected)
+    {
+        var e = Assert.Throws<EnvoyYamlException>(() => EnvoyYamlConfig.Parse(Yaml(appExtra: app)));
+        Assert.True(e.Message.Contains(expected, StringComparison.Ordinal), e.Message);
+    }
+
+    [Fact]
+    public void Routes_must_lead_to_static_clusters_with_one_set_of_response_limits()
+    {
+        var missing = Yaml().Replace("route: { cluster: app }", "route: { cluster: gone }", StringComparison.Ordinal);
+        AssertFails(missing, "route_config.virtual_hosts[0].routes[0].route (line 11): route cluster 'gone' is not a static cluster");
+
+        var byHeader = Yaml().Replace("route: { cluster: app }", "route: { cluster_header: x-cluster }", StringComparison.Ordinal);
+        AssertFails(byHeader, "routes[0].route (line 11): only route.cluster and weighted_clusters are modelled");
+
+        var split = Yaml(appExtra: "common_http_protocol_options: { max_headers_count: 80 }")
+            .Replace("route: { cluster: app }", "route: { weighted_clusters: { clusters: [ { name: app }, { name: trace_filter } ] } }", StringComparison.Ordinal);
+        AssertFails(split, "static_resources.clusters[0] (line 23): response header limits differ from cluster 'app's; the emulator models one upstream");
     }
 
     [Fact]
@@ -161,6 +301,12 @@ public sealed class EnvoyYamlConfigTests
 
         var garbage = Assert.Throws<EnvoyYamlException>(() => EnvoyYamlConfig.Parse("static_resources: [1"));
         Assert.Contains("not valid YAML", garbage.Message, StringComparison.Ordinal);
+    }
+
+    private static void AssertFails(string yaml, string expected)
+    {
+        var e = Assert.Throws<EnvoyYamlException>(() => EnvoyYamlConfig.Parse(yaml));
+        Assert.True(e.Message.Contains(expected, StringComparison.Ordinal), e.Message);
     }
 
     private static string Indent(string text, int spaces) => string.Join("\n",

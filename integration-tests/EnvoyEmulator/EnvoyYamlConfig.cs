@@ -5,8 +5,8 @@ namespace EnvoyEmulator;
 
 /// <summary>
 /// Builds <see cref="EmulatorOptions"/> from an Envoy bootstrap (v3, static_resources) such as the repository's
-/// envoy.yaml: the one HTTP connection manager whose chain holds the ext_proc filter, that filter, and the
-/// cluster it calls. A field that would change what Envoy sends or accepts and that the emulator does not
+/// envoy.yaml: the one HTTP connection manager whose chain holds the ext_proc filter, that filter, the
+/// cluster it calls, and the header limits of the cluster its routes lead to. A field that would change what Envoy sends or accepts and that the emulator does not
 /// model fails with its YAML path, so the tests never silently run a configuration other than the one deployed.
 /// Settings the YAML cannot hold (version, clock, addresses of the emulated machines) come from the base options.
 /// </summary>
@@ -74,8 +74,8 @@ public static partial class EnvoyYamlConfig
         var options = baseOptions ?? new EmulatorOptions();
         options = ReadConnectionManager(hcm, options);
         options = ReadExtProc(extProc, options);
-        ReadCluster(extProc, clusters, options.ClusterName);
-        return options;
+        options = ReadCluster(extProc, clusters, options);
+        return ReadUpstream(hcm, clusters, options);
     }
 
     /// <summary>Exactly one connection manager may run ext_proc; its http_filters are checked on the way.</summary>
@@ -172,7 +172,8 @@ public static partial class EnvoyYamlConfig
         if (hcm.Mapping("common_http_protocol_options") is { } common)
         {
             common.Ignore("idle_timeout", "max_connection_duration", "max_stream_duration");
-            maxCount = (int)(common.UInt("max_headers_count") ?? 100);
+            common.Reject("max_response_headers_kb", "max_response_headers_kb cannot be set on http_connection_manager (Envoy rejects it; set it on the upstream cluster)");
+            maxCount = common.Int("max_headers_count", 1, int.MaxValue) ?? 100;
             if (common.String("headers_with_underscores_action") is { } action && action != "ALLOW")
             {
                 throw common.FailAt("headers_with_underscores_action", "only ALLOW is modelled");
@@ -185,7 +186,7 @@ public static partial class EnvoyYamlConfig
         {
             UseRemoteAddress = hcm.Bool("use_remote_address") ?? false,
             XffNumTrustedHops = (int)(hcm.UInt("xff_num_trusted_hops") ?? 0),
-            MaxRequestHeadersKb = (int)(hcm.UInt("max_request_headers_kb") ?? 60),
+            MaxRequestHeadersKb = hcm.Int("max_request_headers_kb", 1, MaxHeadersKbLimit) ?? 60,
             MaxRequestHeadersCount = maxCount,
         };
         hcm.Finish();

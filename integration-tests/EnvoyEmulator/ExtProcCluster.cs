@@ -23,6 +23,7 @@ internal sealed class ExtProcCluster : ISideStreamFactory, IAsyncDisposable
     private readonly EmulatorStats _stats;
     private readonly Worker[] _workers;
     private readonly byte[] _headerBlock;
+    private readonly Http2ConnectionOptions _connectionOptions;
     private int _nextWorker = -1;
     private int _activeRequests;
 
@@ -32,6 +33,16 @@ internal sealed class ExtProcCluster : ISideStreamFactory, IAsyncDisposable
         _options = options;
         _stats = stats;
         _workers = Enumerable.Range(0, Math.Max(1, options.Workers)).Select(_ => new Worker(this)).ToArray();
+        // 1.36 lowered the default windows (runtime guard safe_http2_options); before, both were 256 MiB.
+        const int OldDefaultWindow = 268_435_456;
+        _connectionOptions = options.EnvoyVersion.AtLeast(36)
+            ? new Http2ConnectionOptions { MaxConcurrentStreams = options.MaxConcurrentStreamsPerConnection }
+            : new Http2ConnectionOptions
+            {
+                MaxConcurrentStreams = options.MaxConcurrentStreamsPerConnection,
+                InitialStreamWindowSize = OldDefaultWindow,
+                ConnectionWindowSize = OldDefaultWindow,
+            };
         // Envoy's gRPC client headers (async_client_impl.cc, grpc/common.cc); never grpc-timeout on ext_proc streams.
         _headerBlock = HpackEncoder.GrpcRequest(options.ClusterName, ProcessPath,
         [
@@ -106,10 +117,8 @@ internal sealed class ExtProcCluster : ISideStreamFactory, IAsyncDisposable
                     using var timeout = new CancellationTokenSource(ConnectTimeout);
                     try
                     {
-                        connection = await Http2Connection.ConnectAsync(cluster._endPoint, new Http2ConnectionOptions
-                        {
-                            MaxConcurrentStreams = cluster._options.MaxConcurrentStreamsPerConnection,
-                        }, timeout.Token).ConfigureAwait(false);
+                        connection = await Http2Connection.ConnectAsync(cluster._endPoint, cluster._connectionOptions, timeout.Token)
+                            .ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is SocketException or IOException or Http2ProtocolException)
                     {

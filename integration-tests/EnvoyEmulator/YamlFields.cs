@@ -82,6 +82,25 @@ internal sealed partial class YamlFields
             : throw At(f.Node, f.Path, $"'{text}' is not an unsigned 32-bit number");
     }
 
+    /// <summary>An unsigned number Envoy's proto validation bounds to [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public int? Int(string key, int min, int max)
+    {
+        if (Take(key) is not { } f)
+        {
+            return null;
+        }
+
+        var text = Scalar(f.Node, f.Path);
+        if (!uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            throw At(f.Node, f.Path, $"'{text}' is not an unsigned 32-bit number");
+        }
+
+        return n >= min && n <= max
+            ? (int)n
+            : throw At(f.Node, f.Path, string.Create(CultureInfo.InvariantCulture, $"{n} is outside Envoy's range {min}..{max}"));
+    }
+
     /// <summary>A google.protobuf.Duration in proto JSON form: "0.1s", "1s", "1.000000001s".</summary>
     public TimeSpan? Duration(string key)
     {

@@ -26,6 +26,25 @@ public sealed class EnvoyYamlTests
     }
 
     [Fact]
+    public async Task EnvoyLimitsDefaults_AreWhatEnvoyYamlConfigures()
+    {
+        // TraceFilter:EnvoyLimits must mirror the deployed Envoy's header limits, or the filter either gives up
+        // outputs it could write or makes Envoy answer 500; the shipped defaults must mirror the shipped envoy.yaml.
+        var yaml = Emulation.EnvoyYaml;
+        var fromYaml = (yaml.MaxRequestHeadersCount, yaml.MaxRequestHeadersKb, yaml.MaxResponseHeadersCount, yaml.MaxResponseHeadersKb);
+        var defaults = new EnvoyLimitsOptions();
+
+        Assert.Equal(fromYaml, (defaults.MaxRequestHeadersCount, defaults.MaxRequestHeadersKb, defaults.MaxResponseHeadersCount, defaults.MaxResponseHeadersKb));
+        Assert.Equal((100, 60, 100, 60), fromYaml);
+
+        // What the filter runs with when nothing overrides them (the shipped appsettings included).
+        await using var host = await FilterHost.StartAsync(overSocket: false);
+        var snapshot = host.Services.GetRequiredService<FilterSnapshotProvider>().Current;
+        Assert.Equal(Core.Headers.HeaderLimits.FromKb(yaml.MaxRequestHeadersCount, yaml.MaxRequestHeadersKb), snapshot.RequestHeaderLimits);
+        Assert.Equal(Core.Headers.HeaderLimits.FromKb(yaml.MaxResponseHeadersCount, yaml.MaxResponseHeadersKb), snapshot.ResponseHeaderLimits);
+    }
+
+    [Fact]
     public void EnvoyYaml_SendsNothingTheFilterDoesNotRead()
     {
         // forward_rules exist to keep messages small: a header that is sent but never read costs both sides CPU.

@@ -28,12 +28,31 @@ public sealed class Http2FrameTests
 
         var settings = await peer.ReadFrameAsync();
         Assert.Equal((RawH2Peer.Settings, 0, 0), (settings!.Type, settings.Flags, settings.StreamId));
-        Assert.Equal("000200000000" + "0004" + 268_435_456.ToString("x8"), Convert.ToHexString(settings.Payload).ToLowerInvariant());
+        Assert.Equal("000200000000" + "0004" + 16_777_216.ToString("x8"), Convert.ToHexString(settings.Payload).ToLowerInvariant());
         var window = await peer.ReadFrameAsync();
         Assert.Equal((RawH2Peer.WindowUpdate, 0, 1_000_000u - 65_535), (window!.Type, window.StreamId, BinaryPrimitives.ReadUInt32BigEndian(window.Payload)));
         var ack = await peer.ReadFrameAsync();
         Assert.Equal((RawH2Peer.Settings, 1, 0), (ack!.Type, ack.Flags, ack.Payload.Length));
         Assert.Equal(7, connection.PeerMaxConcurrentStreams);
+    }
+
+    [Theory]
+    [InlineData("1.36", 16_777_216, 25_165_824)] // 1.36 lowered Envoy's default windows
+    [InlineData("1.35", 268_435_456, 268_435_456)]
+    public async Task The_ext_proc_cluster_announces_its_envoy_versions_default_windows(string version, int stream, int connection)
+    {
+        var peer = new RawH2Peer();
+        await using var _ = peer;
+        await using var emulator = new EnvoyExtProcEmulator(peer.EndPoint, TestOptions.Default(version));
+        var exchange = emulator.SendAsync(new DownstreamRequest { Authority = "a.example", Path = "/" });
+        await peer.AcceptAsync();
+
+        var settings = await peer.ReadFrameAsync();
+        Assert.Equal("000200000000" + "0004" + stream.ToString("x8"), Convert.ToHexString(settings!.Payload).ToLowerInvariant());
+        var window = await peer.ReadFrameAsync();
+        Assert.Equal((RawH2Peer.WindowUpdate, 0, (uint)connection - 65_535), (window!.Type, window.StreamId, BinaryPrimitives.ReadUInt32BigEndian(window.Payload)));
+        await peer.DisposeAsync(); // the exchange then fails open and ends
+        await exchange.Within();
     }
 
     [Fact]

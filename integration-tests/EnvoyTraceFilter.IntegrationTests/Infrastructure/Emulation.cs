@@ -11,7 +11,8 @@ internal static class Emulation
 
     /// <summary>
     /// Exactly as the repository's envoy.yaml configures Envoy: message_timeout 100 ms, forward_rules, request
-    /// attributes, use_remote_address and trusted hops.
+    /// attributes, use_remote_address and trusted hops, request and response header limits, the ext_proc cluster's
+    /// streams per connection and circuit breaker.
     /// </summary>
     public static EmulatorOptions EnvoyYaml => Deployed.Value;
 
