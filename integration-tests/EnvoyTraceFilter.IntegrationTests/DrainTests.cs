@@ -19,14 +19,8 @@ public sealed class DrainTests
         await using var zipkin = await ZipkinCollector.StartAsync();
         using var xray = new XRayDaemon();
         await using var tally = new ExportTally(zipkin, xray);
-        await using var filter = await FilterProcess.StartAsync(new Dictionary<string, string?>
+        await using var filter = await FilterProcess.StartExportingAsync(zipkin, xray, new Dictionary<string, string?>
         {
-            ["TraceFilter__Sampling__Strategy"] = "Always",
-            ["TraceFilter__Zipkin__Enabled"] = "true",
-            ["TraceFilter__Zipkin__Endpoint"] = zipkin.Endpoint,
-            ["TraceFilter__XRay__Enabled"] = "true",
-            ["TraceFilter__XRay__DaemonAddress"] = xray.Address,
-            ["TraceFilter__XRay__TraceIdPolicy"] = "Passthrough",
             ["TraceFilter__Shutdown__DrainDelay"] = "00:00:05",
             ["TraceFilter__Shutdown__GracePeriod"] = "00:00:20",
         });

@@ -22,15 +22,7 @@ public sealed partial class MetricsEndpointTests
         await using var zipkin = await ZipkinCollector.StartAsync();
         using var xray = new XRayDaemon();
         await using var tally = new ExportTally(zipkin, xray);
-        await using var filter = await FilterProcess.StartAsync(new Dictionary<string, string?>
-        {
-            ["TraceFilter__Sampling__Strategy"] = "Always",
-            ["TraceFilter__Zipkin__Enabled"] = "true",
-            ["TraceFilter__Zipkin__Endpoint"] = zipkin.Endpoint,
-            ["TraceFilter__XRay__Enabled"] = "true",
-            ["TraceFilter__XRay__DaemonAddress"] = xray.Address,
-            ["TraceFilter__XRay__TraceIdPolicy"] = "Passthrough",
-        });
+        await using var filter = await FilterProcess.StartExportingAsync(zipkin, xray);
         using var channel = GrpcChannel.ForAddress(filter.ExtProcAddress);
         var emulator = new EnvoyExtProcEmulator(channel, new EmulatorOptions { MessageTimeout = TimeSpan.FromSeconds(5) });
 

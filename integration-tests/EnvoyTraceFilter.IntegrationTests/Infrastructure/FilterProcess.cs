@@ -64,6 +64,26 @@ public sealed class FilterProcess : IAsyncDisposable
     /// <param name="binaryDirectory">Where EnvoyTraceFilter.dll is; the build output by default.</param>
     /// <param name="workingDirectory">Defaults to a fresh empty temp directory, never the binary's directory.</param>
     /// <param name="waitForListening">Wait for the "Listening" event (false for runs expected to fail at startup).</param>
+    /// <summary>The filter sampling every request and exporting to both local collectors, plus <paramref name="extra"/>.</summary>
+    public static Task<FilterProcess> StartExportingAsync(ZipkinCollector zipkin, XRayDaemon xray, IDictionary<string, string?>? extra = null)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["TraceFilter__Sampling__Strategy"] = "Always",
+            ["TraceFilter__Zipkin__Enabled"] = "true",
+            ["TraceFilter__Zipkin__Endpoint"] = zipkin.Endpoint,
+            ["TraceFilter__XRay__Enabled"] = "true",
+            ["TraceFilter__XRay__DaemonAddress"] = xray.Address,
+            ["TraceFilter__XRay__TraceIdPolicy"] = "Passthrough",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        return StartAsync(environment);
+    }
+
     public static async Task<FilterProcess> StartAsync(IDictionary<string, string?>? environment = null, string? binaryDirectory = null,
         string? workingDirectory = null, bool waitForListening = true, params string[] args)
     {
