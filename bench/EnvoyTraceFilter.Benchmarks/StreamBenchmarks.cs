@@ -28,7 +28,7 @@ public class StreamBenchmarks
     {
         _snapshot = FilterSnapshotCompiler.TryCompile(new TraceFilterOptions(), [], environment: _ => null)!;
         _services = new StreamServices(new FilterMetrics(new Factory()), new ErrorLogLimiter(TimeProvider.System),
-            new SpanSink(null, null, new EnvoyTraceFilter.Core.Propagation.RandomIdGenerator(TimeProvider.System)), TimeProvider.System, NullLogger<StreamServices>.Instance);
+            null, TimeProvider.System, NullLogger<StreamServices>.Instance);
         var headers = new HeaderMap();
         foreach (var (k, v) in new[]
         {

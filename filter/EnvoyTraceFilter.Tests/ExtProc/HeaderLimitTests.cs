@@ -19,7 +19,7 @@ public sealed class HeaderLimitTests
 
     private static ProcessingStream Stream(MutationMetricsProbe probe, Action<EnvoyTraceFilter.Configuration.TraceFilterOptions>? configure = null) =>
         new(TestFilter.Snapshot(new SequenceIdGenerator(), configure),
-            new StreamServices(probe.Metrics, new ErrorLogLimiter(TimeProvider.System), new SpanSink(null, null, new EnvoyTraceFilter.Core.Propagation.RandomIdGenerator(TimeProvider.System)), TimeProvider.System, NullLogger<StreamServices>.Instance));
+            new StreamServices(probe.Metrics, new ErrorLogLimiter(TimeProvider.System), null, TimeProvider.System, NullLogger<StreamServices>.Instance));
 
     private static string[] Written(ProcessingResponse answer) =>
         answer.RequestHeaders.Response?.HeaderMutation is { } mutation

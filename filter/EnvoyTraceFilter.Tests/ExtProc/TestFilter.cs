@@ -1,6 +1,6 @@
 using EnvoyTraceFilter.Configuration;
 using EnvoyTraceFilter.Core.Propagation;
-using EnvoyTraceFilter.Exporters;
+using EnvoyTraceFilter.Core.Spans;
 using EnvoyTraceFilter.ExtProc;
 using EnvoyTraceFilter.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,11 +18,11 @@ internal static class TestFilter
         return FilterSnapshotCompiler.TryCompile(options, errors, ids, _ => null) ?? throw new InvalidOperationException(string.Join(" ", errors));
     }
 
-    public static ProcessingStream Stream(FilterSnapshot snapshot, SpanSink? sink = null) =>
-        new(snapshot, Services(sink ?? new SpanSink(null, null, new RandomIdGenerator(TimeProvider.System))));
+    public static ProcessingStream Stream(FilterSnapshot snapshot, IHopSpanSource? spans = null) =>
+        new(snapshot, Services(spans));
 
-    public static StreamServices Services(SpanSink sink) =>
-        new(Metrics(), new ErrorLogLimiter(TimeProvider.System), sink, TimeProvider.System, NullLogger<StreamServices>.Instance);
+    public static StreamServices Services(IHopSpanSource? spans) =>
+        new(Metrics(), new ErrorLogLimiter(TimeProvider.System), spans, TimeProvider.System, NullLogger<StreamServices>.Instance);
 
     public static FilterMetrics Metrics() => new(new TestMeterFactory());
 }

@@ -93,7 +93,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
     {
         var headers = HeaderMapReader.Read(request.RequestHeaders.Headers);
         var attributes = RequestAttributes.Read(request);
-        var decision = snapshot.Analyzer.Analyze(headers, attributes.SourceAddress, services.Sink.Enabled ? services.Sink : null);
+        var decision = snapshot.Analyzer.Analyze(headers, attributes.SourceAddress, services.Spans);
         RequestMetrics.Record(services.Metrics, decision);
         _responseEdits = decision.ResponseEdits; // answered in response_headers (X-Ray Sampled=?)
         if (decision.Span is { } span)

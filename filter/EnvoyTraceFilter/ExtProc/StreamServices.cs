@@ -1,16 +1,17 @@
-using EnvoyTraceFilter.Exporters;
+using EnvoyTraceFilter.Core.Spans;
 using EnvoyTraceFilter.Telemetry;
 
 namespace EnvoyTraceFilter.ExtProc;
 
 /// <summary>The process-wide collaborators every stream uses; one instance, injected.</summary>
-public sealed class StreamServices(FilterMetrics metrics, ErrorLogLimiter limiter, SpanSink sink, TimeProvider time, ILogger<StreamServices> logger)
+/// <param name="spans">Starts sampled hops' spans; null when no exporter is on. The edge knows no exporter type.</param>
+public sealed class StreamServices(FilterMetrics metrics, ErrorLogLimiter limiter, IHopSpanSource? spans, TimeProvider time, ILogger<StreamServices> logger)
 {
     public FilterMetrics Metrics => metrics;
 
     public ErrorLogLimiter Limiter => limiter;
 
-    public SpanSink Sink => sink;
+    public IHopSpanSource? Spans => spans;
 
     public TimeProvider Time => time;
 

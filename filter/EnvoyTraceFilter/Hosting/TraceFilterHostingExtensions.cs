@@ -36,7 +36,10 @@ public static class TraceFilterHostingExtensions
         services.TryAddSingleton<EnvironmentLookup>(Environment.GetEnvironmentVariable);
         services.TryAddSingleton<IIdGenerator>(sp => new RandomIdGenerator(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FilterSnapshotProvider>();
-        services.AddSingleton<StreamServices>();
+        // The edge gets only the span source, and none at all when no exporter is on.
+        services.AddSingleton(sp => new StreamServices(sp.GetRequiredService<FilterMetrics>(), sp.GetRequiredService<ErrorLogLimiter>(),
+            sp.GetRequiredService<SpanSink>() is { Enabled: true } sink ? sink : null, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<StreamServices>>()));
         AddExporters(builder);
         services.AddSingleton<ListenerEndpoints>();
         services.AddSingleton<Readiness>();
