@@ -6,7 +6,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help build run test emulate bench load clean publish lint-deploy
+.PHONY: help build run test demo emulate bench load clean publish lint-deploy
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -19,6 +19,9 @@ run: ## build and start the filter on :50051 with defaults (Ctrl-C stops it)
 
 test: ## run every test (unit, emulator, integration) and print "N passed, N failed"
 	scripts/test.sh $(CONFIG)
+
+demo: ## filter + emulated Envoy on :10000 + echo app on :8080 + span printer, no Docker (Ctrl-C stops all)
+	$(DOTNET) run --project demo/EnvoyTraceFilter.Demo -c $(CONFIG) -- $(ARGS)
 
 emulate: ## send the README's example request through a running filter with the Envoy emulator
 	$(DOTNET) run --project integration-tests/EnvoyEmulator.Cli -c $(CONFIG) -- --target http://127.0.0.1:50051 \
