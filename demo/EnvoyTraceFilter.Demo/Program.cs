@@ -49,7 +49,7 @@ await using (demo)
     Print($"""
 
         demo    | ready. Envoy (emulated) http://127.0.0.1:{demo.FrontPort} -> echo app http://127.0.0.1:{demo.AppPort}
-        demo    | filter ext_proc 127.0.0.1:{demo.FilterPort}, admin http://127.0.0.1:{demo.AdminPort}; spans: Zipkin http://127.0.0.1:{demo.ZipkinPort}/api/v2/spans, X-Ray udp 127.0.0.1:{demo.XRayPort}
+        demo    | filter (pid {demo.FilterProcessId}) ext_proc 127.0.0.1:{demo.FilterPort}, admin http://127.0.0.1:{demo.AdminPort}; spans: Zipkin http://127.0.0.1:{demo.ZipkinPort}/api/v2/spans, X-Ray udp 127.0.0.1:{demo.XRayPort}
         demo    | try: curl -s -H 'x-cloud-trace-context: 4bf92f3577b34da6a3ce929d0e0e4736/17725314949316355921;o=1' http://127.0.0.1:{demo.FrontPort}/orders/42
         demo    | Ctrl-C stops everything.
 
