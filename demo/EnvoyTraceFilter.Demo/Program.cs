@@ -38,7 +38,8 @@ try
 {
     demo = await DemoHost.StartAsync(options, Print, cancellationToken: stop.Token);
 }
-catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or TimeoutException)
+catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or OperationCanceledException
+    or TimeoutException)
 {
     Console.Error.WriteLine($"demo: could not start: {e.Message}");
     return 1;

@@ -38,7 +38,17 @@ public sealed class SpanReceiver : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{zipkinPort}");
         var app = builder.Build();
-        var xray = new UdpClient(new IPEndPoint(IPAddress.Loopback, xrayPort));
+        UdpClient xray;
+        try
+        {
+            xray = new UdpClient(new IPEndPoint(IPAddress.Loopback, xrayPort));
+        }
+        catch (SocketException e)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new IOException($"X-Ray listener udp 127.0.0.1:{xrayPort}: {e.Message}", e);
+        }
+
         var receiver = new SpanReceiver(app, xray, received, print);
         app.MapPost("/api/v2/spans", receiver.ReceiveZipkinAsync);
         try
