@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using EnvoyTraceFilter.Demo;
 using EnvoyTraceFilter.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace EnvoyTraceFilter.IntegrationTests;
 
@@ -11,7 +12,7 @@ namespace EnvoyTraceFilter.IntegrationTests;
 /// `make demo` as the README shows it: the README's curl request through the emulated Envoy front, the echo app's
 /// answer, and the span line of both backends. Every port is a free one.
 /// </summary>
-public sealed partial class DemoTests
+public sealed partial class DemoTests(ITestOutputHelper output)
 {
     private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     private const string GoogleParent = "f5fcf8089dec2751"; // 17725314949316355921 in hex
@@ -102,7 +103,15 @@ public sealed partial class DemoTests
             using var filter = Process.GetProcessById(filterPid);
             await printed.WaitForAsync("demo    | Ctrl-C stops everything.");
 
-            using (var interrupt = Process.Start("kill", ["-INT", demo.Id.ToString(CultureInfo.InvariantCulture)]))
+            // A shell without job control starts background jobs with SIGINT ignored, and the demo inherits that;
+            // SIGTERM then stands in (the demo handles both alike).
+            var signal = SigIntIgnored() ? "-TERM" : "-INT";
+            if (signal == "-TERM")
+            {
+                output.WriteLine("SIGINT is ignored in this test process (started in the background without job control): sending SIGTERM instead.");
+            }
+
+            using (var interrupt = Process.Start("kill", [signal, demo.Id.ToString(CultureInfo.InvariantCulture)]))
             {
                 await interrupt.WaitForExitAsync().WaitAsync(Generous);
             }
@@ -137,6 +146,13 @@ public sealed partial class DemoTests
         Assert.Equal((0, 8080, 9411, 2001, 50051, 9901), (options.FrontPort, options.AppPort, options.ZipkinPort, options.XRayPort,
             options.FilterPort, options.AdminPort));
         Assert.Equal(["--TraceFilter:Naming:FallbackName=shop"], options.FilterArguments);
+    }
+
+    /// <summary>Whether this process ignores SIGINT (bit 2 of /proc/self/status SigIgn), which child processes inherit.</summary>
+    private static bool SigIntIgnored()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (ulong.Parse(line["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & 0x2) != 0;
     }
 
     [GeneratedRegex("^[0-9a-f]{16}$")]
