@@ -5,7 +5,10 @@ using EnvoyTraceFilter.IntegrationTests.Infrastructure;
 
 namespace EnvoyTraceFilter.IntegrationTests;
 
-/// <summary>One Zipkin span and one X-Ray segment per sampled request, captured from real sockets.</summary>
+/// <summary>
+/// One Zipkin span and one X-Ray segment per sampled request, captured from real sockets. The plain cases (Google
+/// context, a root, a 503) are data: integration-tests/scenarios, played by <see cref="ScenarioTests"/>.
+/// </summary>
 public sealed class SpanExportTests
 {
     private const string GcpTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -19,75 +22,6 @@ public sealed class SpanExportTests
         PeerAddress = IPEndPoint.Parse("198.51.100.7:50000"),
         Headers = new HeaderList([("x-forwarded-for", "6.6.6.6, 203.0.113.7"), ("user-agent", "curl/8.5 \"quoted\""), .. headers]),
     };
-
-    [Fact]
-    public async Task SampledGcpRequest_OneZipkinSpanAndOneXRaySegmentMatchingTheAppsHeaders()
-    {
-        await using var host = await ExportHost.StartAsync();
-        var emulator = Emulation.For(host.Filter);
-
-        var exchange = await emulator.SendAsync(Request("api.example.com", ("x-cloud-trace-context", GcpTrace + "/17725314949316355921;o=1")),
-            Emulation.Upstream(200, ("content-length", "12"))).DefaultTimeout();
-
-        var spanId = exchange.Upstream!.Get("x-b3-spanid")!;
-        var zipkin = await host.Zipkin.NextSpanAsync();
-        Assert.Equal(GcpTrace, zipkin.GetProperty("traceId").GetString());
-        Assert.Equal(spanId, zipkin.GetProperty("id").GetString());
-        Assert.Equal("f5fcf8089dec2751", zipkin.GetProperty("parentId").GetString());
-        Assert.Equal("SERVER", zipkin.GetProperty("kind").GetString());
-        // The span is named after the operation, as Brave names HTTP server spans; the service is the endpoint's.
-        Assert.Equal("get", zipkin.GetProperty("name").GetString());
-        Assert.Equal("api.example.com", zipkin.GetProperty("localEndpoint").GetProperty("serviceName").GetString());
-        Assert.True(zipkin.GetProperty("timestamp").GetInt64() > 0);
-        Assert.True(zipkin.GetProperty("duration").GetInt64() >= 0);
-        Assert.Equal(
-            new Dictionary<string, string>
-            {
-                ["http.method"] = "GET",
-                ["http.path"] = "/orders/42?full=1",
-                ["http.url"] = "http://api.example.com/orders/42?full=1",
-                ["http.status_code"] = "200",
-                ["http.user_agent"] = "curl/8.5 \"quoted\"",
-                ["http.client_ip"] = "203.0.113.7",
-                ["x_forwarded_for"] = "true",
-                ["http.response.content_length"] = "12",
-            },
-            UserTags(zipkin));
-
-        var segment = await host.XRay.NextSegmentAsync();
-        Assert.Equal("api.example.com", segment.GetProperty("name").GetString());
-        Assert.Equal(spanId, segment.GetProperty("id").GetString());
-        Assert.Equal("1-4bf92f35-77b34da6a3ce929d0e0e4736", segment.GetProperty("trace_id").GetString());
-        Assert.Equal("f5fcf8089dec2751", segment.GetProperty("parent_id").GetString());
-        Assert.True(segment.GetProperty("end_time").GetDouble() >= segment.GetProperty("start_time").GetDouble());
-        Assert.Equal(
-            """{"request":{"method":"GET","url":"http://api.example.com/orders/42?full=1","client_ip":"203.0.113.7","x_forwarded_for":true,"user_agent":"curl/8.5 \"quoted\""},"response":{"status":200,"content_length":12}}""",
-            segment.GetProperty("http").GetRawText());
-        Assert.False(segment.TryGetProperty("error", out _));
-        Assert.False(segment.TryGetProperty("fault", out _));
-
-        await AssertNothingElseBeforeSentinel(host, emulator);
-    }
-
-    [Fact]
-    public async Task RequestWithoutTraceContext_IsARootOnBothBackends()
-    {
-        await using var host = await ExportHost.StartAsync();
-
-        var exchange = await Emulation.For(host.Filter).SendAsync(Request("api.example.com")).DefaultTimeout();
-
-        var traceId = exchange.Upstream!.Get("x-b3-traceid")!;
-        var spanId = exchange.Upstream.Get("x-b3-spanid")!;
-        Assert.Null(exchange.Upstream.Get("x-b3-parentspanid"));
-        var zipkin = await host.Zipkin.NextSpanAsync();
-        Assert.Equal(traceId, zipkin.GetProperty("traceId").GetString());
-        Assert.Equal(spanId, zipkin.GetProperty("id").GetString());
-        Assert.False(zipkin.TryGetProperty("parentId", out var parent), "a root span has no parentId, got " + parent);
-        var segment = await host.XRay.NextSegmentAsync();
-        Assert.Equal("1-" + traceId[..8] + "-" + traceId[8..], segment.GetProperty("trace_id").GetString());
-        Assert.Equal(spanId, segment.GetProperty("id").GetString());
-        Assert.False(segment.TryGetProperty("parent_id", out _));
-    }
 
     [Fact]
     public async Task HugeRequestValues_AreCutToTheirBoundsOnBothBackends_AndCounted()
@@ -124,7 +58,6 @@ public sealed class SpanExportTests
     [Theory]
     [InlineData(404, true, false, false, null)]
     [InlineData(429, true, true, false, null)]
-    [InlineData(503, false, false, true, "HTTP 503")]
     public async Task ResponseStatus_MapsToErrorThrottleFault(int status, bool error, bool throttle, bool fault, string? zipkinError)
     {
         await using var host = await ExportHost.StartAsync();
