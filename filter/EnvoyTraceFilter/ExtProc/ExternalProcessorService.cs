@@ -26,7 +26,12 @@ internal sealed class ExternalProcessorService(
         metrics.StreamOpened();
         try
         {
-            while (await NextAsync(requestStream, context.CancellationToken).ConfigureAwait(false))
+            if (!await FirstAsync(requestStream, snapshot.FirstMessageTimeout, context.CancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            do
             {
                 var message = requestStream.Current;
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -49,10 +54,11 @@ internal sealed class ExternalProcessorService(
                     return;
                 }
             }
+            while (await NextAsync(requestStream, context.CancellationToken).ConfigureAwait(false));
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.DeadlineExceeded)
         {
-            end = "protocol_violation";
+            end = e.StatusCode == StatusCode.DeadlineExceeded ? FirstMessageTimeoutKind : "protocol_violation";
             metrics.ProtocolViolation(e.Message);
             if (limiter.ShouldLog(ErrorKind.ProtocolViolation, snapshot.ErrorLogInterval))
             {
@@ -81,6 +87,28 @@ internal sealed class ExternalProcessorService(
             metrics.StreamClosed();
         }
     }
+
+    /// <summary>
+    /// The first message, waited for at most <paramref name="timeout"/>: Envoy sends request_headers as it opens the
+    /// stream, so a stream still silent after that is not Envoy and would otherwise be held forever.
+    /// </summary>
+    private static async Task<bool> FirstAsync(IAsyncStreamReader<ProcessingRequest> requestStream, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await NextAsync(requestStream, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded,
+                $"No ProcessingRequest within TraceFilter:ExtProc:FirstMessageTimeout ({timeout}) of opening the stream; Envoy sends request_headers at once."),
+                FirstMessageTimeoutKind);
+        }
+    }
+
+    private const string FirstMessageTimeoutKind = "first_message_timeout";
 
     /// <summary>The next message; bytes that are not a ProcessingRequest end this stream as a protocol violation.</summary>
     private static async Task<bool> NextAsync(IAsyncStreamReader<ProcessingRequest> requestStream, CancellationToken cancellationToken)
