@@ -56,7 +56,7 @@ internal sealed class ExternalProcessorService(
             }
             while (await NextAsync(requestStream, context.CancellationToken).ConfigureAwait(false));
         }
-        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.DeadlineExceeded)
+        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted)
         {
             end = e.StatusCode == StatusCode.DeadlineExceeded ? FirstMessageTimeoutKind : "protocol_violation";
             metrics.ProtocolViolation(e.Message);
@@ -121,6 +121,17 @@ internal sealed class ExternalProcessorService(
         {
             var parse = e as Google.Protobuf.InvalidProtocolBufferException ?? (Google.Protobuf.InvalidProtocolBufferException)e.InnerException!;
             throw ProtocolViolation.Create("malformed_message", "ProcessingRequest is not a valid protobuf message: " + parse.Message);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Internal && e.Status.Detail == "Incomplete message.")
+        {
+            // grpc-dotnet's reader: the stream ended inside a length-prefixed message. Without this it fell through
+            // to the transport-fault catch and the call ended with OK and no answer.
+            throw ProtocolViolation.Create("incomplete_message", "The ext_proc stream ended in the middle of a message.");
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
+        {
+            // A message over the server's receive limit: keep grpc-dotnet's status and detail, count it by a fixed kind.
+            throw new RpcException(e.Status, "message_too_large");
         }
     }
 
