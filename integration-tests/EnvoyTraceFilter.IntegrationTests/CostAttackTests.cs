@@ -84,6 +84,14 @@ public sealed class CostAttackTests(ITestOutputHelper output)
         output.WriteLine($"TrustIncoming=Never, default rules: {Forced} forced requests in {watch.Elapsed.TotalSeconds:F1} s -> {spans} spans to export");
     }
 
+    private static long HeapAfterFullCollection()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes;
+    }
+
     [Fact]
     public async Task Distinct_hosts_beyond_MaxDistinctNames_get_the_fallback_and_memory_stays_bounded()
     {
@@ -97,9 +105,8 @@ public sealed class CostAttackTests(ITestOutputHelper output)
         using var metrics = host.Metrics();
         var emulator = Emulation.For(host);
         var names = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
-        GC.Collect();
         var rssBefore = Process.GetCurrentProcess().WorkingSet64;
-        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var heapBefore = HeapAfterFullCollection();
 
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ =>
@@ -113,7 +120,7 @@ public sealed class CostAttackTests(ITestOutputHelper output)
             }
         }));
 
-        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+        var heapAfter = HeapAfterFullCollection();
         var rssAfter = Process.GetCurrentProcess().WorkingSet64;
         Assert.Equal(hosts - 100, names["unknown_service"]);
         Assert.Equal(101, names.Count); // 100 admitted host names + the fallback
