@@ -15,6 +15,9 @@ public sealed class FilterSnapshot
 
     public required TimeSpan ErrorLogInterval { get; init; }
 
+    /// <summary>TraceFilter:ExtProc:FirstMessageTimeout: a stream silent this long after opening is ended.</summary>
+    public TimeSpan FirstMessageTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Literal tags added to every exported span (TraceFilter:SpanTags).</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> SpanTags { get; init; }
 

@@ -14,6 +14,9 @@ public static partial class FilterSnapshotCompiler
 
     public const string TracingNameVariable = "AWS_XRAY_TRACING_NAME";
 
+    // A silent stream holds a few KB; an hour bounds what a misconfiguration can keep open.
+    private static readonly TimeSpan MaxFirstMessageTimeout = TimeSpan.FromHours(1);
+
     /// <param name="options">Bound options.</param>
     /// <param name="errors">Receives every problem found.</param>
     /// <param name="ids">Id source (tests inject a fixed one).</param>
@@ -47,6 +50,11 @@ public static partial class FilterSnapshotCompiler
             errors.Add($"{Root}:ExtProc:ErrorLogIntervalSeconds must be 0 or more; was {options.ExtProc.ErrorLogIntervalSeconds}.");
         }
 
+        if (options.ExtProc.FirstMessageTimeout <= TimeSpan.Zero || options.ExtProc.FirstMessageTimeout > MaxFirstMessageTimeout)
+        {
+            errors.Add($"{Root}:ExtProc:FirstMessageTimeout must be positive and at most {MaxFirstMessageTimeout} (default 00:00:10; Envoy sends request_headers as soon as it opens a stream); was {options.ExtProc.FirstMessageTimeout}.");
+        }
+
         var (requestLimits, responseLimits) = CompileEnvoyLimits(options.EnvoyLimits, errors);
         var propagation = CompilePropagation(options.Propagation, errors);
         var sampling = CompileSampling(options.Sampling, errors);
@@ -71,6 +79,7 @@ public static partial class FilterSnapshotCompiler
                 ids ?? new RandomIdGenerator(TimeProvider.System), new AppHeaders(clientHeader, serviceHeader)),
             FinishAfter = finishAfter,
             ErrorLogInterval = TimeSpan.FromSeconds(options.ExtProc.ErrorLogIntervalSeconds),
+            FirstMessageTimeout = options.ExtProc.FirstMessageTimeout,
             SpanTags = [.. options.SpanTags.OrderBy(t => t.Key, StringComparer.Ordinal)],
             SpanHeaderTags = headerTags!,
             RequestHeaderLimits = requestLimits,

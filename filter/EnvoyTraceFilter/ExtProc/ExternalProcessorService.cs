@@ -26,7 +26,12 @@ internal sealed class ExternalProcessorService(
         metrics.StreamOpened();
         try
         {
-            while (await NextAsync(requestStream, context.CancellationToken).ConfigureAwait(false))
+            if (!await FirstAsync(requestStream, snapshot.FirstMessageTimeout, context.CancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            do
             {
                 var message = requestStream.Current;
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -49,10 +54,11 @@ internal sealed class ExternalProcessorService(
                     return;
                 }
             }
+            while (await NextAsync(requestStream, context.CancellationToken).ConfigureAwait(false));
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted)
         {
-            end = "protocol_violation";
+            end = e.StatusCode == StatusCode.DeadlineExceeded ? FirstMessageTimeoutKind : "protocol_violation";
             metrics.ProtocolViolation(e.Message);
             if (limiter.ShouldLog(ErrorKind.ProtocolViolation, snapshot.ErrorLogInterval))
             {
@@ -82,6 +88,28 @@ internal sealed class ExternalProcessorService(
         }
     }
 
+    /// <summary>
+    /// The first message, waited for at most <paramref name="timeout"/>: Envoy sends request_headers as it opens the
+    /// stream, so a stream still silent after that is not Envoy and would otherwise be held forever.
+    /// </summary>
+    private static async Task<bool> FirstAsync(IAsyncStreamReader<ProcessingRequest> requestStream, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await NextAsync(requestStream, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded,
+                $"No ProcessingRequest within TraceFilter:ExtProc:FirstMessageTimeout ({timeout}) of opening the stream; Envoy sends request_headers at once."),
+                FirstMessageTimeoutKind);
+        }
+    }
+
+    private const string FirstMessageTimeoutKind = "first_message_timeout";
+
     /// <summary>The next message; bytes that are not a ProcessingRequest end this stream as a protocol violation.</summary>
     private static async Task<bool> NextAsync(IAsyncStreamReader<ProcessingRequest> requestStream, CancellationToken cancellationToken)
     {
@@ -93,6 +121,17 @@ internal sealed class ExternalProcessorService(
         {
             var parse = e as Google.Protobuf.InvalidProtocolBufferException ?? (Google.Protobuf.InvalidProtocolBufferException)e.InnerException!;
             throw ProtocolViolation.Create("malformed_message", "ProcessingRequest is not a valid protobuf message: " + parse.Message);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Internal && e.Status.Detail == "Incomplete message.")
+        {
+            // grpc-dotnet's reader: the stream ended inside a length-prefixed message. Without this it fell through
+            // to the transport-fault catch and the call ended with OK and no answer.
+            throw ProtocolViolation.Create("incomplete_message", "The ext_proc stream ended in the middle of a message.");
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
+        {
+            // A message over the server's receive limit: keep grpc-dotnet's status and detail, count it by a fixed kind.
+            throw new RpcException(e.Status, "message_too_large");
         }
     }
 
