@@ -18,12 +18,15 @@ internal static class TraceExporterFactory
         _ => new ConsoleActivityExporter(new ConsoleExporterOptions()),
     };
 
-    private static BaseExporter<Activity> CreateZipkin(ZipkinOptions options)
+    /// <param name="handler">Sends the POSTs; null: a normal socket handler (benchmarks pass one that answers at once).</param>
+    internal static BaseExporter<Activity> CreateZipkin(ZipkinOptions options, HttpMessageHandler? handler = null)
     {
         // Constructed without an endpoint it reads OTEL_EXPORTER_ZIPKIN_ENDPOINT, then its own default.
         var zipkin = new ZipkinExporterOptions
         {
-            HttpClientFactory = () => new HttpClient { Timeout = options.ExportTimeout },
+            HttpClientFactory = () => handler is null
+                ? new HttpClient { Timeout = options.ExportTimeout }
+                : new HttpClient(handler, disposeHandler: false) { Timeout = options.ExportTimeout },
         };
         if (!string.IsNullOrWhiteSpace(options.Endpoint))
         {
