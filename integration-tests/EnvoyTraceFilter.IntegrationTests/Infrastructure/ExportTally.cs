@@ -33,7 +33,19 @@ public sealed class ExportTally : IAsyncDisposable
         }
 
         Check();
-        return waiter.Done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return WaitAsync(waiter.Done.Task, count);
+    }
+
+    private async Task WaitAsync(Task done, int count)
+    {
+        try
+        {
+            await done.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"expected {count} spans at each collector; Zipkin has {Zipkin.Count}, X-Ray has {XRay.Count}");
+        }
     }
 
     private async Task ReadAsync(Func<Task<string>> next, ConcurrentDictionary<string, int> into)

@@ -21,8 +21,12 @@ public sealed class XRayExporterOptions
     /// <summary>Spans waiting to be sent; a full queue drops the new span (counted).</summary>
     public int QueueCapacity { get; set; } = 2048;
 
-    /// <summary>How long the sending loop lets spans gather before it wakes (fewer wake-ups under load; zero: at once).</summary>
-    public TimeSpan BatchDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// How long the sending loop lets spans gather before it wakes. Zero (default): each span is sent as it comes.
+    /// UDP has no back-pressure: spans held back and then sent as one burst can overflow the daemon's receive
+    /// buffer (seen with a 100 ms delay: one segment in 253 lost to a local listener during a burst).
+    /// </summary>
+    public TimeSpan BatchDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>How long shutdown keeps sending what is queued before dropping the rest (counted).</summary>
     public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(2);
