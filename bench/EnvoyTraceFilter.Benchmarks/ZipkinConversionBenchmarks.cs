@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using BenchmarkDotNet.Attributes;
-using EnvoyTraceFilter.Core.Propagation;
 using EnvoyTraceFilter.Core.Spans;
 using EnvoyTraceFilter.Exporters.Zipkin;
 using OpenTelemetry;
@@ -24,23 +23,7 @@ public class ZipkinConversionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _span = new SpanRecord
-        {
-            TraceId = new TraceId(0x5759e988bd862e3f, 0xe1be46a994272793),
-            SpanId = new SpanId(0x00f067aa0ba902b7),
-            ParentSpanId = new SpanId(0x53995c3f42cd8ad8),
-            ServiceName = "api.example.com",
-            StartUnixMicros = 1_764_650_000_123_456,
-            EndUnixMicros = 1_764_650_000_126_789,
-            Method = "GET",
-            Url = "https://api.example.com/v1/orders/1042?expand=items",
-            Path = "/v1/orders/1042",
-            ClientIp = "203.0.113.7",
-            ClientIpFromForwardedFor = true,
-            UserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36",
-            Status = 200,
-            ResponseContentLength = 1234,
-        };
+        _span = BenchmarkSpans.Typical();
         for (var i = 0; i < BatchSize; i++)
         {
             _batch[i] = _activities.Start(_span.TraceId, _span.ParentSpanId)!;
