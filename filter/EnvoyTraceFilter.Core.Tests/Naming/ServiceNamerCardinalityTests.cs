@@ -19,9 +19,9 @@ public sealed class ServiceNamerCardinalityTests
         var third = namer.Resolve("c.example.com"u8);
         var firstAgain = namer.Resolve("A.EXAMPLE.COM:443"u8);
 
-        Assert.Equal(new ServiceNameResult("a.example.com", "a.example.com", ServiceNameSource.Host, ServiceNameFallbackReason.None), first);
+        Assert.Equal(new ServiceNameResult("a.example.com", ServiceNameSource.Host, ServiceNameFallbackReason.None), first);
         Assert.Equal("b.example.com", second.Name);
-        Assert.Equal(new ServiceNameResult("Fallback", "fallback", ServiceNameSource.Fallback, ServiceNameFallbackReason.CardinalityLimit), third);
+        Assert.Equal(new ServiceNameResult("Fallback", ServiceNameSource.Fallback, ServiceNameFallbackReason.CardinalityLimit), third);
         Assert.Same(first.Name, firstAgain.Name); // cached instance, no allocation on repeat
         Assert.Equal(2, namer.DistinctHostNames);
     }

@@ -34,7 +34,7 @@ public sealed class ServiceNamerTests
     {
         var result = Resolve(Seed(tracingNameOverride), authority);
 
-        Assert.Equal(new ServiceNameResult(name, name.ToLowerInvariant(), source, reason), result);
+        Assert.Equal(new ServiceNameResult(name, source, reason), result);
     }
 
     [Theory]
@@ -63,7 +63,6 @@ public sealed class ServiceNamerTests
 
         Assert.Equal(name, result.Name);
         Assert.Equal(source, result.Source);
-        Assert.Equal(name.ToLowerInvariant(), result.ZipkinName);
     }
 
     [Theory]
@@ -75,7 +74,7 @@ public sealed class ServiceNamerTests
     {
         var namer = new ServiceNamer([new NamingRule("*", null)], "Fallback", null, 10);
 
-        Assert.Equal(new ServiceNameResult(expected, expected, Host, ServiceNameFallbackReason.None), Resolve(namer, authority));
+        Assert.Equal(new ServiceNameResult(expected, Host, ServiceNameFallbackReason.None), Resolve(namer, authority));
     }
 
     [Theory]
@@ -113,7 +112,7 @@ public sealed class ServiceNamerTests
         var namer = new ServiceNamer([new NamingRule("*", null)], "My application", null, 10);
 
         Assert.Equal(
-            new ServiceNameResult("My application", "my application", Fallback, ServiceNameFallbackReason.ForgedHost),
+            new ServiceNameResult("My application", Fallback, ServiceNameFallbackReason.ForgedHost),
             Resolve(namer, authority));
         Assert.Equal(0, namer.DistinctHostNames);
     }
@@ -145,7 +144,7 @@ public sealed class ServiceNamerTests
     {
         var namer = new ServiceNamer([new NamingRule("*.example.com", "Shop (EU)")], "My app!", null, 10);
 
-        Assert.Equal(new ServiceNameResult("Shop _EU_", "shop _eu_", Rule, ServiceNameFallbackReason.None), Resolve(namer, "a.example.com"));
+        Assert.Equal(new ServiceNameResult("Shop _EU_", Rule, ServiceNameFallbackReason.None), Resolve(namer, "a.example.com"));
         Assert.Equal("My app_", namer.FallbackName);
     }
 

@@ -19,7 +19,7 @@ public sealed class SharedNameGuardTests
         // A reload builds a new namer (here with another fallback and a larger configured cap, which the guard ignores).
         var second = Namer(guard, "Other");
 
-        Assert.Equal(new ServiceNameResult("Other", "other", ServiceNameSource.Fallback, ServiceNameFallbackReason.CardinalityLimit),
+        Assert.Equal(new ServiceNameResult("Other", ServiceNameSource.Fallback, ServiceNameFallbackReason.CardinalityLimit),
             second.Resolve("c.example.com"u8));
         Assert.Same(first.Resolve("a.example.com"u8).Name, second.Resolve("a.example.com"u8).Name);
         Assert.Equal(2, guard.Count);

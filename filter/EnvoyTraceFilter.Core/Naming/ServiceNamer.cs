@@ -17,9 +17,7 @@ public sealed class ServiceNamer
 
     private readonly HostPattern[] _patterns;
     private readonly string?[] _names;
-    private readonly string?[] _zipkinNames;
     private readonly string _fallbackName;
-    private readonly string _fallbackZipkinName;
     private readonly DistinctNameGuard _guard;
 
     /// <param name="rules">Tried in order; the first match wins.</param>
@@ -44,7 +42,6 @@ public sealed class ServiceNamer
 
         _patterns = new HostPattern[rules.Count];
         _names = new string?[rules.Count];
-        _zipkinNames = new string?[rules.Count];
         for (var i = 0; i < rules.Count; i++)
         {
             var rule = rules[i];
@@ -65,7 +62,6 @@ public sealed class ServiceNamer
             if (rule.Name is not null)
             {
                 _names[i] = SanitizeConfigured(rule.Name, $"Naming:Rules[{i}]:Name", errors, "use null to name the service after the host");
-                _zipkinNames[i] = ServiceNames.ZipkinName(_names[i]!);
             }
         }
 
@@ -73,7 +69,6 @@ public sealed class ServiceNamer
         _fallbackName = useOverride
             ? SanitizeConfigured(tracingNameOverride!, "AWS_XRAY_TRACING_NAME", errors, "unset it or give a name")
             : SanitizeConfigured(fallbackName, "Naming:FallbackName", errors, "X-Ray rejects segments without a name");
-        _fallbackZipkinName = ServiceNames.ZipkinName(_fallbackName);
 
         if (maxDistinctNames < 0)
         {
@@ -123,12 +118,11 @@ public sealed class ServiceNamer
 
             if (_names[i] is { } fixedName)
             {
-                return new ServiceNameResult(fixedName, _zipkinNames[i]!, ServiceNameSource.Rule, ServiceNameFallbackReason.None);
+                return new ServiceNameResult(fixedName, ServiceNameSource.Rule, ServiceNameFallbackReason.None);
             }
 
-            // Host-derived names are already lower case, so the Zipkin name is the same instance.
             return _guard.TryGetOrAdd(host, out var hostName)
-                ? new ServiceNameResult(hostName, hostName, ServiceNameSource.Host, ServiceNameFallbackReason.None)
+                ? new ServiceNameResult(hostName, ServiceNameSource.Host, ServiceNameFallbackReason.None)
                 : Fallback(ServiceNameFallbackReason.CardinalityLimit);
         }
 
@@ -136,7 +130,7 @@ public sealed class ServiceNamer
     }
 
     private ServiceNameResult Fallback(ServiceNameFallbackReason reason) =>
-        new(_fallbackName, _fallbackZipkinName, ServiceNameSource.Fallback, reason);
+        new(_fallbackName, ServiceNameSource.Fallback, reason);
 
     private static string SanitizeConfigured(string name, string key, List<string> errors, string hint)
     {

@@ -15,6 +15,9 @@ public static class SpanText
 
     public const int MaxMethodBytes = 32;
 
+    /// <summary>:scheme; Envoy sends http or https, so anything near the bound is already nonsense.</summary>
+    public const int MaxSchemeBytes = 16;
+
     public const int MaxUserAgentBytes = 512;
 
     /// <summary>A value copied from a configured request header (SpanHeaderTags).</summary>

@@ -15,7 +15,7 @@ internal static class SpanRequests
     public static SpanRequest Create(in HeaderSet headers, RequestDecision decision, DateTimeOffset start,
         IReadOnlyList<KeyValuePair<string, string>> tags, FilterMetrics metrics)
     {
-        var scheme = headers.Contains(KnownHeader.Scheme) ? Text(headers, KnownHeader.Scheme, SpanText.MaxMethodBytes, metrics) : "http";
+        var scheme = headers.Contains(KnownHeader.Scheme) ? Text(headers, KnownHeader.Scheme, SpanText.MaxSchemeBytes, metrics) : "http";
         var path = Text(headers, KnownHeader.Path, SpanText.MaxPathBytes, metrics);
         return new SpanRequest
         {
