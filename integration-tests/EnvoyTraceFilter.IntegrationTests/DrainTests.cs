@@ -3,16 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using EnvoyEmulator;
 using EnvoyTraceFilter.IntegrationTests.Infrastructure;
-using Grpc.Net.Client;
 
 namespace EnvoyTraceFilter.IntegrationTests;
 
 /// <summary>SIGTERM during a burst, and connections retired by age: no request is lost, every span is exported.</summary>
 public sealed class DrainTests
 {
-    private static EnvoyExtProcEmulator Emulator(GrpcChannel channel) =>
-        new(channel, new EmulatorOptions { MessageTimeout = TimeSpan.FromSeconds(5) });
-
     [Fact]
     public async Task SigtermMidBurst_NoneBypassedNoneFailed_EverySpanExportedToBoth_ReadyzFalseFirst_Exit0()
     {
@@ -24,8 +20,8 @@ public sealed class DrainTests
             ["TraceFilter__Shutdown__DrainDelay"] = "00:00:05",
             ["TraceFilter__Shutdown__GracePeriod"] = "00:00:20",
         });
-        using var channel = GrpcChannel.ForAddress(filter.ExtProcAddress);
-        var emulator = Emulator(channel);
+        // Envoy's own transport: its frames, its reaction to GOAWAY (no new stream on that connection) and its close.
+        await using var emulator = Emulation.For(filter);
         using var http = new HttpClient();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(filter.AdminAddress + "/readyz").DefaultTimeout()).StatusCode);
 
@@ -121,64 +117,30 @@ public sealed class DrainTests
         await using var host = await FilterHost.StartAsync(overSocket: true,
             new Dictionary<string, string?> { ["TraceFilter:MaxConnectionAge"] = "00:00:00.300" });
         using var metrics = host.Metrics();
-        var connections = 0;
-        var closed = 0;
-        var twoClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, token) =>
-            {
-                Interlocked.Increment(ref connections);
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                await socket.ConnectAsync(context.DnsEndPoint, token);
-                // The client disposes a connection once the server has sent GOAWAY and closed it.
-                return new ClosingStream(socket, () =>
-                {
-                    if (Interlocked.Increment(ref closed) == 2)
-                    {
-                        twoClosed.TrySetResult();
-                    }
-                });
-            },
-        };
-        using var channel = GrpcChannel.ForAddress(host.Address!, new GrpcChannelOptions { HttpHandler = handler });
-        var emulator = Emulator(channel);
+        // Envoy's transport: after GOAWAY it opens no new stream on the retired connection and dials a new one.
+        await using var emulator = Emulation.For(host);
+        var twoRetired = metrics.WaitForAsync(2, "tracefilter.extproc.connections.aged");
 
-        // Requests keep flowing (4 at a time) until the server has retired two connections and they are closed.
+        // Requests keep flowing (4 at a time) until the server has retired two connections.
         var exchanges = new ConcurrentBag<EmulatedExchange>();
         async Task Worker()
         {
-            while (!twoClosed.Task.IsCompleted)
+            while (!twoRetired.IsCompleted)
             {
                 exchanges.Add(await emulator.SendAsync(Emulation.Get("api.example.com")).DefaultTimeout());
             }
         }
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(Worker))).WaitAsync(TimeSpan.FromSeconds(60));
-        // Both connections are gone: the next request opens a third.
+        // The retired connections take no new stream: the next request runs on a connection dialled after them.
         exchanges.Add(await emulator.SendAsync(Emulation.Get("api.example.com")).DefaultTimeout());
 
         Assert.Empty(exchanges.Where(e => e.Outcome != ExchangeOutcome.Processed).Select(e => $"{e.Outcome} {e.ServerStatus} sent={e.Sent.Count} received={e.Received.Count}"));
         // Under load, a stream waiting for its response headers carries each close (see MaxConnectionAge).
         Assert.True(metrics.Sum("tracefilter.extproc.connections.aged", "close=stream") >= 2);
-        Assert.True(connections >= 3, $"{connections} connections, {closed} closed");
+        Assert.True(emulator.Stats.UpstreamCxTotal >= 3, $"{emulator.Stats.UpstreamCxTotal} connections opened");
         // Graceful: every stream ran to its normal end, none was reset or faulted by the close.
         Assert.Equal(exchanges.Count, metrics.Sum("tracefilter.extproc.streams", "end=finished"));
-    }
-
-    private sealed class ClosingStream(Socket socket, Action closed) : NetworkStream(socket, ownsSocket: true)
-    {
-        private int _closed;
-
-        protected override void Dispose(bool disposing)
-        {
-            if (Interlocked.Exchange(ref _closed, 1) == 0)
-            {
-                closed();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 
     /// <summary>Probes the port until a connection is refused, as a kubelet's probe would see it.</summary>

@@ -70,15 +70,14 @@ public sealed class FailureTests
     public async Task FilterDown_EnvoyFailsOpen()
     {
         FilterHost host = await FilterHost.StartAsync(overSocket: true);
-        var channel = Grpc.Net.Client.GrpcChannel.ForAddress(host.Address!);
+        await using var emulator = Emulation.For(host);
         await host.DisposeAsync();
 
-        var exchange = await new EnvoyExtProcEmulator(channel, Emulation.ForTests).SendAsync(Emulation.Get("api.example.com")).DefaultTimeout();
+        var exchange = await emulator.SendAsync(Emulation.Get("api.example.com")).DefaultTimeout();
 
         Assert.Equal(ExchangeOutcome.FailOpenError, exchange.Outcome);
         Assert.Equal(200, exchange.Downstream.Status);
         Assert.Null(exchange.Upstream!.Get("x-b3-traceid"));
-        channel.Dispose();
     }
 
     private sealed class ThrowingIdGenerator : IIdGenerator

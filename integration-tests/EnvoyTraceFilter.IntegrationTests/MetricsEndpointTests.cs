@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using EnvoyEmulator;
 using EnvoyTraceFilter.IntegrationTests.Infrastructure;
-using Grpc.Net.Client;
 
 namespace EnvoyTraceFilter.IntegrationTests;
 
@@ -23,8 +22,7 @@ public sealed partial class MetricsEndpointTests
         using var xray = new XRayDaemon();
         await using var tally = new ExportTally(zipkin, xray);
         await using var filter = await FilterProcess.StartExportingAsync(zipkin, xray);
-        using var channel = GrpcChannel.ForAddress(filter.ExtProcAddress);
-        var emulator = new EnvoyExtProcEmulator(channel, new EmulatorOptions { MessageTimeout = TimeSpan.FromSeconds(5) });
+        await using var emulator = Emulation.For(filter);
 
         for (var i = 0; i < 20; i++)
         {

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using EnvoyEmulator;
 using EnvoyTraceFilter.IntegrationTests.Infrastructure;
-using Grpc.Net.Client;
 
 namespace EnvoyTraceFilter.IntegrationTests;
 
@@ -15,9 +14,8 @@ public sealed class RunFromAnywhereTests : IDisposable
 
     private static async Task<string?> ServiceNameAsync(FilterProcess filter)
     {
-        using var channel = GrpcChannel.ForAddress(filter.ExtProcAddress);
-        var exchange = await new EnvoyExtProcEmulator(channel, new EmulatorOptions { MessageTimeout = TimeSpan.FromSeconds(5) })
-            .SendAsync(Emulation.Get("unknown.test")).DefaultTimeout();
+        await using var emulator = Emulation.For(filter);
+        var exchange = await emulator.SendAsync(Emulation.Get("unknown.test")).DefaultTimeout();
         Assert.Equal(ExchangeOutcome.Processed, exchange.Outcome);
         return exchange.Upstream!.Get("x-service-name");
     }

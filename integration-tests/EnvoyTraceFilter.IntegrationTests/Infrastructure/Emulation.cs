@@ -37,6 +37,10 @@ internal static class Emulation
             : new EnvoyExtProcEmulator(host.Channel, options);
     }
 
+    /// <summary>An emulator for a filter running as its own process, over the raw HTTP/2 transport as Envoy connects.</summary>
+    public static EnvoyExtProcEmulator For(FilterProcess filter, EmulatorOptions? options = null) =>
+        new(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, filter.ExtProcPort), options ?? ForTests);
+
     public static DownstreamRequest Get(string authority, params (string Name, string Value)[] headers) => new()
     {
         Method = "GET",
