@@ -92,7 +92,7 @@ public sealed class HeaderLimitTests
         var wider = HeaderMutationBuilder.Build(edits, response, HeaderLimits.FromKb(101, 60), probe.Metrics);
 
         Assert.Null(atDefault);
-        Assert.Equal("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1", wider!.SetHeaders.Single(o => o.Header.Key == "x-amzn-trace-id").Header.RawValue.ToStringUtf8());
+        Assert.Equal("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1", wider!.Value.ToMessage().SetHeaders.Single(o => o.Header.Key == "x-amzn-trace-id").Header.RawValue.ToStringUtf8());
         Assert.Equal(
             [
                 "tracefilter.mutation.outputs_dropped{output=xray,reason=header_limit,phase=response_headers} 1",

@@ -12,10 +12,10 @@ namespace EnvoyTraceFilter.ExtProc;
 /// </summary>
 internal sealed class ExternalProcessorService(
     FilterSnapshotProvider snapshots,
-    StreamServices services) : ExternalProcessor.ExternalProcessorBase
+    StreamServices services) : ExtProcServiceBase
 {
     public override async Task Process(IAsyncStreamReader<ProcessingRequest> requestStream,
-        IServerStreamWriter<ProcessingResponse> responseStream, ServerCallContext context)
+        IServerStreamWriter<ExtProcAnswer> responseStream, ServerCallContext context)
     {
         var snapshot = snapshots.Current;
         var stream = new ProcessingStream(snapshot, services);
@@ -35,7 +35,7 @@ internal sealed class ExternalProcessorService(
             {
                 var message = requestStream.Current;
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var response = stream.Handle(message);
+                var response = stream.Answer(message);
                 if (message.RequestCase is ProcessingRequest.RequestOneofCase.RequestHeaders or ProcessingRequest.RequestOneofCase.ResponseHeaders)
                 {
                     metrics.MessageProcessed(message.RequestCase == ProcessingRequest.RequestOneofCase.RequestHeaders,

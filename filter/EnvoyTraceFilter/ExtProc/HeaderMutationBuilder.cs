@@ -1,29 +1,24 @@
-using Envoy.Config.Core.V3;
 using Envoy.Service.ExtProc.V3;
 using EnvoyTraceFilter.Core.Headers;
 using EnvoyTraceFilter.Telemetry;
-using Google.Protobuf;
 
 namespace EnvoyTraceFilter.ExtProc;
 
 /// <summary>
-/// Turns header edits into Envoy's HeaderMutation: lower-case names, values in raw_value only (a value-only
-/// entry becomes an empty header in Envoy ≥1.27), append unset (Envoy then overwrites; append_action is ignored).
-/// Every mutation passes <see cref="HeaderBudget"/> first, against the limits of the map it applies to, so Envoy
-/// never answers it with a 500; what it drops is counted.
+/// Decides the header mutation of one answer (<see cref="HeaderMutationPlan"/>): every mutation passes
+/// <see cref="HeaderBudget"/> first, against the limits of the map it applies to, so Envoy never answers it with a
+/// 500; what it drops is counted.
 /// </summary>
 internal static class HeaderMutationBuilder
 {
     public const string RequestPhase = "request_headers";
     public const string ResponsePhase = "response_headers";
 
-    private static readonly string B3 = KnownHeaders.Name(KnownHeader.B3);
-
     /// <param name="edits">What the filter wants to write.</param>
     /// <param name="request">The request_headers or response_headers message being answered.</param>
     /// <param name="limits">Envoy's limits on that message's header map.</param>
     /// <param name="metrics">Counts dropped outputs and withheld mutations.</param>
-    public static HeaderMutation? Build(HeaderEdits edits, ProcessingRequest request, HeaderLimits limits, FilterMetrics metrics)
+    public static HeaderMutationPlan? Build(HeaderEdits edits, ProcessingRequest request, HeaderLimits limits, FilterMetrics metrics)
     {
         if (edits.IsEmpty)
         {
@@ -41,39 +36,7 @@ internal static class HeaderMutationBuilder
             return null;
         }
 
-        var mutation = new HeaderMutation();
-        if (budget.RemoveStaleB3)
-        {
-            mutation.RemoveHeaders.Add(B3);
-        }
-
-        for (var i = 0; i < edits.RemoveCount; i++)
-        {
-            if (budget.Keeps(OutputGroups.Of(edits.Removed(i))))
-            {
-                mutation.RemoveHeaders.Add(edits.Removed(i));
-            }
-        }
-
-        for (var i = 0; i < edits.SetCount; i++)
-        {
-            if (!budget.Keeps(OutputGroups.Of(edits.SetName(i))))
-            {
-                continue;
-            }
-
-            mutation.SetHeaders.Add(new HeaderValueOption
-            {
-                Header = new HeaderValue
-                {
-                    Key = edits.SetName(i),
-                    // The edits own their buffer and outlive the write, so wrapping without a copy is safe.
-                    RawValue = UnsafeByteOperations.UnsafeWrap(edits.SetValue(i)),
-                },
-            });
-        }
-
-        return mutation;
+        return new HeaderMutationPlan(edits, budget);
     }
 
     private static void CountDrops(in HeaderBudgetResult budget, FilterMetrics metrics, string phase)

@@ -25,7 +25,8 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
 
     public int ResponseStatus { get; private set; }
 
-    public ProcessingResponse Handle(ProcessingRequest request)
+    /// <summary>The answer to <paramref name="request"/>, of the matching arm.</summary>
+    public ExtProcAnswer Answer(ProcessingRequest request)
     {
         if (request.ProtocolConfig is { } config && !_bodyModes
             && (config.RequestBodyMode != BodyMode.None || config.ResponseBodyMode != BodyMode.None))
@@ -66,13 +67,13 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
 
             // Bodies and trailers only come if a user's Envoy is configured to send them: pass them through.
             case ProcessingRequest.RequestOneofCase.RequestBody:
-                return new ProcessingResponse { RequestBody = new BodyResponse() };
+                return ExtProcAnswer.RequestBody;
             case ProcessingRequest.RequestOneofCase.ResponseBody:
-                return new ProcessingResponse { ResponseBody = new BodyResponse() };
+                return ExtProcAnswer.ResponseBody;
             case ProcessingRequest.RequestOneofCase.RequestTrailers:
-                return new ProcessingResponse { RequestTrailers = new TrailersResponse() };
+                return ExtProcAnswer.RequestTrailers;
             case ProcessingRequest.RequestOneofCase.ResponseTrailers:
-                return new ProcessingResponse { ResponseTrailers = new TrailersResponse() };
+                return ExtProcAnswer.ResponseTrailers;
             default:
                 throw ProtocolViolation.Create("empty_request", "ProcessingRequest carries none of request_headers, response_headers, request_body, response_body, request_trailers, response_trailers.");
         }
@@ -89,7 +90,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
         }
     }
 
-    private ProcessingResponse OnRequestHeaders(ProcessingRequest request)
+    private ExtProcAnswer OnRequestHeaders(ProcessingRequest request)
     {
         var headers = HeaderMapReader.Read(request.RequestHeaders.Headers);
         var attributes = RequestAttributes.Read(request);
@@ -108,16 +109,12 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
             RequestMetrics.LogDecision(services.Logger, headers, decision);
         }
 
-        var common = new CommonResponse();
-        if (HeaderMutationBuilder.Build(decision.Edits, request, snapshot.RequestHeaderLimits, services.Metrics) is { } mutation)
-        {
-            common.HeaderMutation = mutation;
-        }
-
-        return new ProcessingResponse { RequestHeaders = new HeadersResponse { Response = common } };
+        return HeaderMutationBuilder.Build(decision.Edits, request, snapshot.RequestHeaderLimits, services.Metrics) is { } mutation
+            ? ExtProcAnswer.Mutating(requestPhase: true, mutation)
+            : ExtProcAnswer.RequestHeadersContinue;
     }
 
-    private ProcessingResponse OnResponseHeaders(ProcessingRequest request)
+    private ExtProcAnswer OnResponseHeaders(ProcessingRequest request)
     {
         var headers = HeaderMapReader.Read(request.ResponseHeaders.Headers);
         var status = headers.Get(KnownHeader.Status);
@@ -138,13 +135,9 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
             CompleteSpan(new SpanResponse(Now(), ResponseStatus, contentLength));
         }
 
-        var answer = new HeadersResponse();
-        if (HeaderMutationBuilder.Build(_responseEdits, request, snapshot.ResponseHeaderLimits, services.Metrics) is { } mutation)
-        {
-            answer.Response = new CommonResponse { HeaderMutation = mutation };
-        }
-
-        return new ProcessingResponse { ResponseHeaders = answer };
+        return HeaderMutationBuilder.Build(_responseEdits, request, snapshot.ResponseHeaderLimits, services.Metrics) is { } mutation
+            ? ExtProcAnswer.Mutating(requestPhase: false, mutation)
+            : ExtProcAnswer.ResponseHeadersUnchanged;
     }
 
     private void CompleteSpan(in SpanResponse response)
@@ -156,7 +149,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
     private long Now() => SpanRequests.ToUnixMicros(services.Time.GetUtcNow());
 
     /// <summary>Runs a headers handler; an exception becomes an empty answer of the same arm (the request passes as it is).</summary>
-    private ProcessingResponse Guard(ProcessingRequest request, bool requestPhase)
+    private ExtProcAnswer Guard(ProcessingRequest request, bool requestPhase)
     {
         try
         {
@@ -172,9 +165,7 @@ internal sealed class ProcessingStream(FilterSnapshot snapshot, StreamServices s
                 ExtProcLog.HandlerException(services.Logger, phase, e);
             }
 
-            return requestPhase
-                ? new ProcessingResponse { RequestHeaders = new HeadersResponse() }
-                : new ProcessingResponse { ResponseHeaders = new HeadersResponse() };
+            return requestPhase ? ExtProcAnswer.RequestHeadersUnchanged : ExtProcAnswer.ResponseHeadersUnchanged;
         }
     }
 }
