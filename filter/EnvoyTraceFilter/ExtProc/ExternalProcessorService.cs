@@ -90,18 +90,26 @@ internal sealed class ExternalProcessorService(
 
     /// <summary>
     /// The first message, waited for at most <paramref name="timeout"/>: Envoy sends request_headers as it opens the
-    /// stream, so a stream still silent after that is not Envoy and would otherwise be held forever.
+    /// stream, so a stream still silent after that is not Envoy and would otherwise be held forever. The message is
+    /// almost always there already (it comes in the frames that open the stream): then no timer is made at all.
     /// </summary>
     private static async Task<bool> FirstAsync(IAsyncStreamReader<ProcessingRequest> requestStream, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        var first = NextAsync(requestStream, cancellationToken);
+        if (first.IsCompleted)
+        {
+            return await first.ConfigureAwait(false);
+        }
+
         try
         {
-            return await NextAsync(requestStream, deadline.Token).ConfigureAwait(false);
+            return await first.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
+            // The read stays pending until the call ends under it; observe how it ends, so it is not an unobserved fault.
+            _ = first.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
             throw new RpcException(new Status(StatusCode.DeadlineExceeded,
                 $"No ProcessingRequest within TraceFilter:ExtProc:FirstMessageTimeout ({timeout}) of opening the stream; Envoy sends request_headers at once."),
                 FirstMessageTimeoutKind);
