@@ -32,7 +32,7 @@ public sealed class ConcurrentStreamsTests(ITestOutputHelper output)
             connections.Add(await RawExtProc.ConnectAsync(host));
         }
 
-        var (threadsBefore, poolBefore) = (ProcessThreads(), ThreadPool.ThreadCount);
+        var (threadsBefore, poolBefore, heapBefore) = (ProcessThreads(), ThreadPool.ThreadCount, GC.GetTotalMemory(forceFullCollection: true));
         try
         {
             var calls = connections.SelectMany(c => Enumerable.Range(0, PerConnection).Select(_ => RawExtProc.Start(c, request))).ToList();
@@ -40,6 +40,7 @@ public sealed class ConcurrentStreamsTests(ITestOutputHelper output)
             // All 5,000 are open and answered before any is closed.
             var answers = await Task.WhenAll(calls.Select(RawExtProc.AnswerAsync));
             var (threadsPeak, poolPeak, active) = (ProcessThreads(), ThreadPool.ThreadCount, metrics.Sum("tracefilter.extproc.active_streams"));
+            var heapPeak = GC.GetTotalMemory(forceFullCollection: true); // whole test process: server and client state of 5,000 streams
             Assert.All(answers, a => Assert.Equal("0", a.RequestHeaders.Response.HeaderMutation.SetHeaders.Single(h => h.Header.Key == "x-b3-sampled").Header.RawValue.ToStringUtf8()));
             Assert.Equal(Streams, active);
 
@@ -52,7 +53,8 @@ public sealed class ConcurrentStreamsTests(ITestOutputHelper output)
             Assert.All(ends, x => Assert.Equal((GrpcCallEndKind.Trailers, 0, 1), (x.End.Kind, x.End.Status, x.Answers.Count)));
             await metrics.WaitForAsync(Streams, "tracefilter.extproc.streams", "end=finished");
             var (threadsAfter, poolAfter) = (ProcessThreads(), ThreadPool.ThreadCount);
-            output.WriteLine($"process threads {threadsBefore} -> {threadsPeak} (5,000 open) -> {threadsAfter}; thread pool {poolBefore} -> {poolPeak} -> {poolAfter}");
+            output.WriteLine($"process threads {threadsBefore} -> {threadsPeak} (5,000 open) -> {threadsAfter}; thread pool {poolBefore} -> {poolPeak} -> {poolAfter}; "
+                + $"live heap {heapBefore / 1024} KiB -> {heapPeak / 1024} KiB (5,000 open, client and server, {(heapPeak - heapBefore) / Streams} B per stream)");
 
             // A thread per stream would add 5,000. The bound leaves room for the thread pool's injection on a loaded
             // machine and for other tests running in this process at the same time.
