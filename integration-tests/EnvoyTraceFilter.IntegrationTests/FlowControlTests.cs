@@ -10,10 +10,10 @@ namespace EnvoyTraceFilter.IntegrationTests;
 /// Clients that stop reading (issue 12, item 2): HTTP/2 flow control (or a full socket) stalls the server's answers.
 /// What the server holds for such a connection is bounded by MaxStreamsPerConnection streams, each with its pending
 /// answer (under 1 KiB; Kestrel lets a stream buffer at most Limits.MaxResponseBufferSize, 64 KiB). Kestrel closes the
-/// connection once an answer has waited past its MinResponseDataRate (240 B/s after a 5 s grace), which it applies
-/// to HTTP/2 flow-control waits as well as to a full socket; a client that holds streams whose answers all fitted,
-/// and then goes silent, is closed by the keep-alive PING (TraceFilter:KeepAlivePingDelay/Timeout). Other
-/// connections are served all along.
+/// connection once an answer has waited on the stream window past its MinResponseDataRate (240 B/s after a 5 s
+/// grace); it does not time a wait on the connection window. A silent client, whether its answers are stuck on the
+/// connection window or all fitted, is closed by the keep-alive PING it never answers
+/// (TraceFilter:KeepAlivePingDelay/Timeout). Other connections are served all along.
 /// </summary>
 public sealed class FlowControlTests
 {
