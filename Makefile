@@ -9,8 +9,11 @@ BENCH_FILTER ?= *
 BENCH_ARGS ?= --job short
 BENCH_OUT ?= bench/out
 REPS ?= 3
+SOAK_MINUTES ?= 30
+SOAK_RATE ?= 1000
+SOAK_OUT ?= bench/results
 
-.PHONY: help build run test demo emulate bench bench-load clean publish lint-deploy
+.PHONY: help build run test demo emulate bench bench-load clean publish lint-deploy bench-soak
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +50,13 @@ bench-load: ## null server vs the filter in 4 configurations, alternating, ratio
 	$(DOTNET) publish bench/load/EnvoyTraceFilter.Load -c Release -o $(BENCH_OUT)/load -nologo -v q
 	$(BENCH_OUT)/load/EnvoyTraceFilter.Load suite --filter-bin $(BENCH_OUT)/filter/EnvoyTraceFilter \
 	  --null-bin $(BENCH_OUT)/null/NullServer --out-dir $(BENCH_OUT)/results $(if $(QUICK),--quick,--reps $(REPS)) $(ARGS)
+
+# The plot needs gnuplot (Debian: apt-get install gnuplot-nox); without it the CSV, the report and the .gp script are still written.
+bench-soak: ## published filter, mixed traffic at SOAK_RATE (1000) req/s for SOAK_MINUTES (30), RSS/GC heap/threads/fds every 10 s: CSV, PNG, trend in SOAK_OUT
+	$(DOTNET) publish filter/EnvoyTraceFilter -c Release -o out/publish -nologo -v q
+	$(DOTNET) publish bench/load/EnvoyTraceFilter.Load -c Release -o $(BENCH_OUT)/load -nologo -v q
+	$(BENCH_OUT)/load/EnvoyTraceFilter.Load soak --filter-bin out/publish/EnvoyTraceFilter \
+	  --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE) --out-dir $(SOAK_OUT) $(ARGS)
 
 clean: ## remove build output
 	$(DOTNET) clean EnvoyTraceFilter.sln -c $(CONFIG) >/dev/null

@@ -53,6 +53,7 @@ public sealed class Http2Connection : IAsyncDisposable
     private int _continuationStreamId;
     private bool _continuationEndStream;
     private long _nextPing;
+    private long _pingsReceived;
     private bool _closed;
     private volatile bool _disposing;
 
@@ -104,6 +105,12 @@ public sealed class Http2Connection : IAsyncDisposable
 
     /// <summary>Counts of what the peer sent, for load reports.</summary>
     public long ResetsReceived { get; private set; }
+
+    /// <summary>PINGs the peer sent (not ACKs of ours); each was acknowledged.</summary>
+    public long PingsReceived
+    {
+        get { lock (_lock) { return _pingsReceived; } }
+    }
 
     private int StreamLimit => Math.Min(_options.MaxConcurrentStreams, _peerMaxConcurrentStreams);
 
@@ -693,6 +700,7 @@ public sealed class Http2Connection : IAsyncDisposable
         RequireLength(payload, 8, "PING");
         if ((flags & Http2Flags.Ack) == 0)
         {
+            _pingsReceived++;
             AppendFrame(Http2FrameType.Ping, Http2Flags.Ack, 0, payload);
         }
         else if (_pings.Remove(BinaryPrimitives.ReadInt64BigEndian(payload), out var acked))

@@ -11,6 +11,18 @@ try
         return SuiteRunner.Run(SuiteOptions.Parse(args[1..]));
     }
 
+    // `soak`: a long fixed-rate run of mixed traffic with the filter's resources sampled (what `make bench-soak` runs).
+    if (args.Length > 0 && args[0] == "soak")
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(EnvoyTraceFilter.Load.Soak.SoakOptions.Usage);
+            return 0;
+        }
+
+        return EnvoyTraceFilter.Load.Soak.SoakRunner.Run(EnvoyTraceFilter.Load.Soak.SoakOptions.Parse(args[1..]));
+    }
+
     var runArgs = args.Length > 0 && args[0] == "run" ? args[1..] : args;
     if (runArgs.Contains("--help") || runArgs.Contains("-h"))
     {

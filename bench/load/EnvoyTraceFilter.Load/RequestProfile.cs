@@ -15,7 +15,7 @@ namespace EnvoyTraceFilter.Load;
 /// protocol_config on the first message, the source.address and request.time attributes, and only the headers
 /// its forward_rules let through.
 /// </summary>
-internal sealed class RequestProfile
+internal sealed partial class RequestProfile
 {
     public const int Variants = 256;
 
@@ -40,6 +40,11 @@ internal sealed class RequestProfile
     /// </summary>
     public static RequestProfile Build(string name, DateTimeOffset requestTime)
     {
+        if (name == "mixed")
+        {
+            return BuildMixed(requestTime);
+        }
+
         if (name is not ("mission" or "traceparent"))
         {
             throw new ArgumentException($"unknown profile '{name}' (mission, traceparent)");

@@ -22,12 +22,18 @@ internal static class AdminEndpoints
         public static readonly AdminOnly Instance = new();
     }
 
-    /// <summary>Prometheus exposition of the "EnvoyTraceFilter" meter (OpenTelemetry SDK, see RATIONALE.md).</summary>
+    /// <summary>The .NET runtime's built-in meter (GC heap, working set, thread pool, exceptions), exported beside ours.</summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
+    /// <summary>
+    /// Prometheus exposition of the "EnvoyTraceFilter" meter (OpenTelemetry SDK, see RATIONALE.md) and of the runtime's
+    /// "System.Runtime" meter, so GC heap, threads and working set are watched from the same scrape.
+    /// </summary>
     public static void AddAdminMetrics(IServiceCollection services) =>
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("envoy-trace-filter"))
             .WithMetrics(metrics => metrics
-            .AddMeter(FilterMetrics.MeterName)
+            .AddMeter(FilterMetrics.MeterName, RuntimeMeterName)
             // Scrapes are rare and small: always fresh counters rather than a cached page.
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 

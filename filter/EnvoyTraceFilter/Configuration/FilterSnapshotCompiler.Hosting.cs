@@ -3,6 +3,9 @@ namespace EnvoyTraceFilter.Configuration;
 /// <summary>Listener, admin and shutdown settings: read once at start, checked with the rest.</summary>
 public static partial class FilterSnapshotCompiler
 {
+    private static readonly TimeSpan MaxIdleTimeout = TimeSpan.FromDays(1);
+    private static readonly TimeSpan MaxKeepAlivePingTimeout = TimeSpan.FromHours(1);
+
     private static void ValidateHosting(TraceFilterOptions options, List<string> errors)
     {
         var admin = options.Admin;
@@ -31,6 +34,21 @@ public static partial class FilterSnapshotCompiler
         if (options.Shutdown.GracePeriod < TimeSpan.Zero)
         {
             errors.Add($"{Root}:Shutdown:GracePeriod must be 00:00:00 or more; was {options.Shutdown.GracePeriod}.");
+        }
+
+        if (options.IdleTimeout <= TimeSpan.Zero || options.IdleTimeout > MaxIdleTimeout)
+        {
+            errors.Add($"{Root}:IdleTimeout must be positive and at most {MaxIdleTimeout} (default 00:02:10; a connection with no open stream is closed after it); was {options.IdleTimeout}.");
+        }
+
+        if (options.KeepAlivePingDelay < TimeSpan.Zero || options.KeepAlivePingDelay > MaxIdleTimeout)
+        {
+            errors.Add($"{Root}:KeepAlivePingDelay must be between 00:00:00 (off) and {MaxIdleTimeout} (default 00:01:00); was {options.KeepAlivePingDelay}.");
+        }
+
+        if (options.KeepAlivePingTimeout <= TimeSpan.Zero || options.KeepAlivePingTimeout > MaxKeepAlivePingTimeout)
+        {
+            errors.Add($"{Root}:KeepAlivePingTimeout must be positive and at most {MaxKeepAlivePingTimeout} (default 00:00:20); was {options.KeepAlivePingTimeout}.");
         }
 
         if (options.MaxConnectionAge is { } age && age <= TimeSpan.Zero)

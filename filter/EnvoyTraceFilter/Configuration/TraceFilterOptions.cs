@@ -25,6 +25,27 @@ public sealed class TraceFilterOptions
     /// </summary>
     public int MaxStreamsPerConnection { get; set; } = 1024;
 
+    /// <summary>Kestrel's own KeepAliveTimeout (2 min 10 s), the default of <see cref="IdleTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(130);
+
+    /// <summary>
+    /// Kestrel's KeepAliveTimeout: a connection with no open stream is closed (GOAWAY) after this long. That includes
+    /// a connection that sent nothing, part of the HTTP/2 preface, or the preface and SETTINGS and then nothing, so
+    /// such connections cannot be held open for free. Envoy simply reconnects on its next request.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = DefaultIdleTimeout;
+
+    /// <summary>
+    /// Kestrel's HTTP/2 keep-alive PING: after this long without a frame from the client, the server sends PING;
+    /// 00:00:00 turns it off. Envoy answers every PING, so only a dead peer or a client that has stopped reading
+    /// (holding open streams whose answers fitted its window) fails to, and its connection is closed after
+    /// <see cref="KeepAlivePingTimeout"/>.
+    /// </summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long the server waits for any frame after its keep-alive PING before it closes the connection.</summary>
+    public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     public ExtProcOptions ExtProc { get; set; } = new();
 
     /// <summary>Envoy's header limits; keep in step with the connection manager and the app cluster.</summary>

@@ -78,6 +78,17 @@ public static class TraceFilterHostingExtensions
 
             // Envoy's max_concurrent_streams per connection (see TraceFilterOptions).
             kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection > 0 ? options.MaxStreamsPerConnection : 1024;
+            // Idle connections, also ones that never finished the HTTP/2 preface (see TraceFilterOptions.IdleTimeout).
+            // A client whose stream window stays closed on a pending answer is closed by Kestrel's MinResponseDataRate
+            // (240 B/s after a 5 s grace, left at Kestrel's default); a wait on the connection window is not timed, so
+            // the silent client behind it is left to the keep-alive PING (FlowControlTests, RATIONALE.md).
+            kestrel.Limits.KeepAliveTimeout = options.IdleTimeout > TimeSpan.Zero ? options.IdleTimeout : TraceFilterOptions.DefaultIdleTimeout;
+            // A client that holds streams and has stopped reading (or died without a FIN) never answers the PING.
+            if (options.KeepAlivePingDelay > TimeSpan.Zero && options.KeepAlivePingTimeout > TimeSpan.Zero)
+            {
+                kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAlivePingDelay;
+                kestrel.Limits.Http2.KeepAlivePingTimeout = options.KeepAlivePingTimeout;
+            }
         });
         return builder;
     }
