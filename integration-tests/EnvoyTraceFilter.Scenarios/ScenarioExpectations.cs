@@ -6,6 +6,9 @@ namespace EnvoyTraceFilter.Scenarios;
 /// <summary>A scenario's "expect" object (format: scenarios/README.md).</summary>
 public sealed class ScenarioExpectations(JsonElement expect)
 {
+    /// <summary>The "expect" object as written.</summary>
+    public JsonElement Json => expect;
+
     public bool HasZipkin => expect.TryGetProperty("zipkin", out _);
 
     public bool HasXRay => expect.TryGetProperty("xray", out _);
