@@ -34,7 +34,7 @@ public sealed class ContainerScenarioTests(ContainerStack stack) : IClassFixture
 
         await stack.App.ProgramAsync(scenario.UpstreamResponse);
         var storedBefore = await stack.Zipkin.SpanIdsAsync();
-        using var response = await client.SendAsync(Request(scenario.Request));
+        using var response = await client.SendAsync(ScenarioHttp.Request(scenario.Request));
 
         var upstream = Assert.Single(await stack.App.RequestsAsync()).Headers;
         var check = scenario.Expect.For(upstream.Get);
@@ -93,18 +93,6 @@ public sealed class ContainerScenarioTests(ContainerStack stack) : IClassFixture
         }
 
         throw new InvalidOperationException($"{WarmUpAttempts} requests through Envoy reached the app untranslated: the filter never answered in time");
-    }
-
-    private static HttpRequestMessage Request(ScenarioRequest scenario)
-    {
-        var request = new HttpRequestMessage(new HttpMethod(scenario.Method), scenario.Path) { Headers = { Host = scenario.Authority } };
-        foreach (var (name, value) in scenario.Headers)
-        {
-            // As given: no parsing, no normalisation (a quoted user-agent stays as it is).
-            Assert.True(request.Headers.TryAddWithoutValidation(name, value), $"request header {name} cannot be sent without a body");
-        }
-
-        return request;
     }
 
     private static List<string> Produced(bool scenarioSpan, string spanId, string sentinelId) =>

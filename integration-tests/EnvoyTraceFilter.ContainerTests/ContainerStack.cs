@@ -3,6 +3,7 @@ using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
 using DotNet.Testcontainers.Images;
 using DotNet.Testcontainers.Networks;
+using EnvoyTraceFilter.ScenarioApp;
 using EnvoyTraceFilter.Scenarios;
 
 namespace EnvoyTraceFilter.ContainerTests;
@@ -22,7 +23,7 @@ public sealed class ContainerStack : IAsyncLifetime
     private const int EnvoyPort = 10000;
     private const int FilterAdminPort = 9901;
     private const int ZipkinPort = 9411;
-    private const int AppControlPort = 8081;
+    private const int AppControlPort = ScenarioAppServer.ControlPort;
 
     private INetwork? _network;
     private IFutureDockerImage? _filterImage;
@@ -77,7 +78,7 @@ public sealed class ContainerStack : IAsyncLifetime
         var filter = new ContainerBuilder(_filterImage!)
             .WithNetwork(_network!)
             .WithNetworkAliases(EnvoyYamlForContainers.ContainerHosts["trace_filter"])
-            .WithEnvironment(FilterEnvironment.For(configuration, $"http://zipkin:{ZipkinPort}/api/v2/spans", "app:2000"))
+            .WithEnvironment(FilterEnvironment.For(configuration, $"http://zipkin:{ZipkinPort}/api/v2/spans", $"app:{ScenarioAppServer.XRayPort}"))
             .WithPortBinding(FilterAdminPort, true)
             .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r.ForPort(FilterAdminPort).ForPath("/readyz")))
             .Build();

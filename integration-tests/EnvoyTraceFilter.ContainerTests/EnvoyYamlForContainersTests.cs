@@ -1,3 +1,4 @@
+using EnvoyTraceFilter.ScenarioApp;
 using EnvoyTraceFilter.Scenarios;
 using YamlDotNet.RepresentationModel;
 
@@ -22,7 +23,7 @@ public sealed class EnvoyYamlForContainersTests
         ], EnvoyYamlForContainers.Differences(Original, adapted));
         var clusters = (YamlSequenceNode)Root(adapted)["static_resources"]["clusters"];
         Assert.Equal(("trace_filter", "STRICT_DNS", "filter", "50051"), Summary(clusters[0]));
-        Assert.Equal(("app", "STRICT_DNS", "app", "8080"), Summary(clusters[1]));
+        Assert.Equal(("app", "STRICT_DNS", "app", $"{ScenarioAppServer.AppPort}"), Summary(clusters[1]));
     }
 
     [Fact]

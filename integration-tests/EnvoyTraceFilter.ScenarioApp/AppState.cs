@@ -5,12 +5,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace EnvoyTraceFilter.ScenarioApp;
 
 /// <summary>The programmed response and what was received since the last PUT /scenario.</summary>
-public sealed class AppState
+internal sealed class AppState
 {
-    public const int AppPort = 8080;
-    public const int ControlPort = 8081;
-    public const int XRayPort = 2000;
-
     private readonly Lock _lock = new();
     private readonly List<(string Method, string Target, List<(string Name, string Value)> Headers)> _requests = [];
     private readonly List<string> _segments = [];
