@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using EnvoyTraceFilter.Scenarios;
 
 namespace EnvoyTraceFilter.ContainerTests;
@@ -12,6 +11,7 @@ namespace EnvoyTraceFilter.ContainerTests;
 public sealed class ContainerScenarioTests(ContainerStack stack) : IClassFixture<ContainerStack>
 {
     private const int WarmUpAttempts = 20;
+    private const int WarmUpsTranslated = 3;
 
     /// <summary>The trace every warm-up request continues, so that whatever they export is told apart.</summary>
     private const string WarmUpTraceId = "5f0c1e2d3c4b5a69788796a5b4c3d2e1";
@@ -74,25 +74,28 @@ public sealed class ContainerScenarioTests(ContainerStack stack) : IClassFixture
     }
 
     /// <summary>
-    /// Requests until one reaches the app translated: the filter's first exchange (a new HTTP/2 connection, code not yet
-    /// compiled) can exceed envoy.yaml's 100 ms message_timeout, and Envoy then fails open. They all continue
+    /// Requests until <see cref="WarmUpsTranslated"/> reach the app translated: the filter's first exchanges in a fresh
+    /// container (a new HTTP/2 connection, code not yet compiled) can exceed envoy.yaml's 100 ms message_timeout, and
+    /// Envoy then passes the request on untranslated (failure_mode_allow). They all continue
     /// <see cref="WarmUpTraceId"/>, so whatever they export is told apart from the scenario's spans.
     /// </summary>
     private async Task WarmUpAsync(HttpClient client)
     {
         await stack.App.ProgramAsync(new ScenarioResponse(200, []));
-        for (var attempt = 0; attempt < WarmUpAttempts; attempt++)
+        var translated = 0;
+        for (var attempt = 0; attempt < WarmUpAttempts && translated < WarmUpsTranslated; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/warm-up") { Headers = { Host = "warm-up.example.com" } };
             request.Headers.Add("traceparent", $"00-{WarmUpTraceId}-{attempt + 1:x16}-01");
             (await client.SendAsync(request)).Dispose();
             if ((await stack.App.RequestsAsync())[^1].Headers.Get("x-b3-spanid") is not null)
             {
-                return;
+                translated++;
             }
         }
 
-        throw new InvalidOperationException($"{WarmUpAttempts} requests through Envoy reached the app untranslated: the filter never answered in time");
+        Assert.True(translated == WarmUpsTranslated,
+            $"{WarmUpAttempts} requests through Envoy, {translated} reached the app translated: the filter rarely answered within envoy.yaml's message_timeout");
     }
 
     private static List<string> Produced(bool scenarioSpan, string spanId, string sentinelId) =>
