@@ -13,7 +13,7 @@ SOAK_MINUTES ?= 30
 SOAK_RATE ?= 1000
 SOAK_OUT ?= bench/results
 
-.PHONY: help build run test demo emulate bench bench-load clean publish lint-deploy bench-soak
+.PHONY: help build run test test-containers demo emulate bench bench-load bench-soak clean publish lint-deploy
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,6 +26,10 @@ run: ## build and start the filter on :50051 with defaults (Ctrl-C stops it)
 
 test: ## run every test (unit, emulator, integration) and print "N passed, N failed"
 	scripts/test.sh $(CONFIG)
+
+# Part of `make test` too; this runs only the container tests, printing each test and, without Docker, the skip reason.
+test-containers: ## the scenario files through real Envoy, Zipkin and the filter image (Testcontainers; needs Docker)
+	$(DOTNET) test integration-tests/EnvoyTraceFilter.ContainerTests -c $(CONFIG) --logger "console;verbosity=normal"
 
 demo: ## filter + emulated Envoy on :10000 + echo app on :8080 + span printer, no Docker (Ctrl-C stops all)
 	$(DOTNET) run --project demo/EnvoyTraceFilter.Demo -c $(CONFIG) -- $(ARGS)
