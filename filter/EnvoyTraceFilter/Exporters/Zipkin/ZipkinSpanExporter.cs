@@ -21,6 +21,7 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExpo
     private readonly HopActivities _activities = new();
     private readonly ExportPipeline<ZipkinItem> _pipeline;
     private readonly Counter<long> _spans;
+    private readonly Counter<long> _errors;
     private readonly Dictionary<string, List<Activity>> _byService = new(StringComparer.Ordinal);
     private long _exported;
     private long _dropped;
@@ -31,7 +32,8 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExpo
     {
         var settings = options.Value;
         var protocol = Enum.Parse<ZipkinProtocol>(settings.Protocol, ignoreCase: true);
-        _pool = new ServiceExporterPool(protocol, settings);
+        _errors = ExportErrorCounter.Create(meters);
+        _pool = new ServiceExporterPool(protocol, settings, CountError);
         _pipeline = new ExportPipeline<ZipkinItem>(this,
             new ExportPipelineSettings(settings.QueueCapacity, settings.MaxBatchSize, settings.BatchDelay, settings.ShutdownDrainTimeout));
         _spans = ExportSpanCounter.Create(meters);
@@ -134,6 +136,8 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExpo
                 break;
         }
     }
+
+    private void CountError(string error) => _errors.Add(1, ExporterTag, new KeyValuePair<string, object?>("error", error));
 
     private void Count(ref long field, string result, int n)
     {
