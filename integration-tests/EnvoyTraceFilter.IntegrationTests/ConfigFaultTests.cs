@@ -78,7 +78,7 @@ public sealed class ConfigFaultTests : IDisposable
         Assert.Equal(
             [
                 "  TraceFilter:Sampling:Ratio must be between 0 and 1 (was 1.5)",
-                "  TraceFilter:Zipkin:ExportTimeout 00:00:00 must be greater than zero.",
+                "  TraceFilter:Zipkin:ExportTimeout 00:00:00 must be greater than zero and at most 00:05:00 (a hung collector holds the export loop this long per POST; default 00:00:10).",
                 "  TraceFilter:Zipkin:QueueCapacity 0 must be from 1 to 1000000.",
             ],
             lines[1..].Order(StringComparer.Ordinal));

@@ -118,6 +118,33 @@ public sealed class ExporterFaultTests
     }
 
     [Fact]
+    public async Task Zipkin_hung_collector_costs_one_timeout_per_batch_not_one_per_service()
+    {
+        // Ten services in one batch (it leaves when full): one POST each. Against a hung collector the first one
+        // waits out the timeout; the other nine must not each wait their own.
+        const int services = 10;
+        await using var collector = await FaultyZipkin.StartAsync(ZipkinFault.HangAfterRead);
+        var settings = ZipkinSettings(collector.Endpoint);
+        settings["TraceFilter:Zipkin:MaxBatchSize"] = services.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["TraceFilter:Zipkin:BatchDelay"] = "00:01:00";
+        await using var host = await FilterHost.StartAsync(overSocket: false, settings);
+        using var metrics = host.Metrics();
+        var emulator = Emulation.For(host);
+
+        for (var i = 0; i < services; i++)
+        {
+            var exchange = await emulator.SendAsync(Emulation.Get($"s{i}.example.com")).DefaultTimeout();
+            Assert.Equal(EnvoyEmulator.ExchangeOutcome.Processed, exchange.Outcome);
+        }
+
+        await metrics.WaitForAsync(services, Spans, "exporter=zipkin");
+        Assert.Equal(services, metrics.Sum(Spans, "exporter=zipkin", "result=failed"));
+        Assert.Equal(1, collector.HungPosts);
+        Assert.Equal(1, metrics.Sum(Errors, "exporter=zipkin", "error=timeout"));
+        Assert.Equal(1, metrics.Sum(Errors, "exporter=zipkin"));
+    }
+
+    [Fact]
     public async Task Zipkin_answering_500_counts_each_post_then_recovers_when_it_answers_202()
     {
         await using var collector = await FaultyZipkin.StartAsync(ZipkinFault.Status500);

@@ -27,6 +27,8 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExpo
     private long _dropped;
     private long _failed;
     private int _disposed;
+    // Set when a POST of the current batch timed out or could not connect (see ExportAsync).
+    private bool _unreachable;
 
     public ZipkinSpanExporter(IOptions<ZipkinOptions> options, IMeterFactory meters)
     {
@@ -88,6 +90,10 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExpo
             list.Add(item.Activity);
         }
 
+        // One POST per service: against a hung collector each would wait out ExportTimeout in turn, so a batch of many
+        // services would hold the loop for minutes. Once one POST times out or cannot connect, the rest of the batch
+        // is counted failed without trying; the next batch tries again.
+        _unreachable = false;
         foreach (var (service, activities) in _byService)
         {
             if (activities.Count == 0)
@@ -97,6 +103,12 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExpo
 
             var items = activities.ToArray();
             activities.Clear();
+            if (_unreachable)
+            {
+                Count(ref _failed, "failed", items.Length);
+                continue;
+            }
+
             ExportResult result;
             try
             {
@@ -137,7 +149,11 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExpo
         }
     }
 
-    private void CountError(string error) => _errors.Add(1, ExporterTag, new KeyValuePair<string, object?>("error", error));
+    private void CountError(string error)
+    {
+        _unreachable |= error is ExportErrors.Timeout or ExportErrors.ConnectionRefused or ExportErrors.Connection;
+        _errors.Add(1, ExporterTag, new KeyValuePair<string, object?>("error", error));
+    }
 
     private void Count(ref long field, string result, int n)
     {
