@@ -54,6 +54,7 @@ internal sealed record LoadOptions
           --label TEXT --out FILE  label of the JSON line; append it to FILE
           --authority NAME --message-timeout-ms MS --max-inflight N
         EnvoyTraceFilter.Load suite [options]    null server + filter configurations, alternating; see --help there
+        EnvoyTraceFilter.Load faults [options]   the filter at a fixed rate under collector faults vs healthy; see --help there
         """;
 
     public static LoadOptions Parse(IReadOnlyList<string> args)

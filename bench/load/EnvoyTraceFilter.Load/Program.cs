@@ -23,6 +23,11 @@ try
         return EnvoyTraceFilter.Load.Soak.SoakRunner.Run(EnvoyTraceFilter.Load.Soak.SoakOptions.Parse(args[1..]));
     }
 
+    if (args.Length > 0 && args[0] == "faults")
+    {
+        return EnvoyTraceFilter.Load.Faults.FaultRunner.Run(EnvoyTraceFilter.Load.Faults.FaultOptions.Parse(args[1..]));
+    }
+
     var runArgs = args.Length > 0 && args[0] == "run" ? args[1..] : args;
     if (runArgs.Contains("--help") || runArgs.Contains("-h"))
     {

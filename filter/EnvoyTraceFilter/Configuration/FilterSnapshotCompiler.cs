@@ -90,14 +90,33 @@ public static partial class FilterSnapshotCompiler
     private static SamplingOptions? CompileSampling(SamplingSection section, List<string> errors)
     {
         var start = errors.Count;
+        var rulesJson = section.RulesJson;
+        string? rulesFile = null;
+        if (!string.IsNullOrWhiteSpace(section.RulesFile))
+        {
+            rulesFile = $"{SamplingRulesFile.Key} '{section.RulesFile}'";
+            if (!string.IsNullOrWhiteSpace(rulesJson))
+            {
+                errors.Add($"{SamplingRulesFile.Key} and {SamplingOptions.RulesJsonKey} are both set; keep one.");
+            }
+
+            rulesJson = SamplingRulesFile.Read(section.RulesFile, errors);
+        }
+
         var options = new SamplingOptions
         {
             TrustIncoming = ParseEnum<TrustIncoming>(section.TrustIncoming, SamplingOptions.TrustIncomingKey, errors),
             Strategy = ParseEnum<SamplingStrategy>(section.Strategy, SamplingOptions.StrategyKey, errors),
             Ratio = section.Ratio,
-            RulesJson = section.RulesJson,
+            RulesJson = rulesJson,
         };
-        errors.AddRange(options.Validate());
+
+        // The rules parser names RulesJson; a document from a file is reported under the file's key and path.
+        errors.AddRange(rulesFile is null
+            ? options.Validate()
+            : options.Validate().Select(e => e.StartsWith(SamplingOptions.RulesJsonKey, StringComparison.Ordinal)
+                ? rulesFile + e[SamplingOptions.RulesJsonKey.Length..]
+                : e));
         return errors.Count > start ? null : options;
     }
 

@@ -18,6 +18,8 @@ public sealed class FilterSnapshotProvider : IDisposable
     private readonly IIdGenerator _ids;
     private readonly EnvironmentLookup _environment;
     private readonly IDisposable _subscription;
+    private readonly SamplingRulesWatcher _rulesFile;
+    private readonly Lock _reloadGate = new();
     // One for the life of the process: the cap on host-derived names holds whatever reloads.
     private readonly DistinctNameGuard _hostNames;
     private FilterSnapshot _current;
@@ -35,6 +37,8 @@ public sealed class FilterSnapshotProvider : IDisposable
         // Startup options were validated by ValidateOnStart, so this cannot fail; the check keeps it honest.
         _current = FilterSnapshotCompiler.TryCompile(startup.Value, errors, ids, name => environment(name), _hostNames)
             ?? throw new OptionsValidationException(TraceFilterOptions.SectionName, typeof(TraceFilterOptions), errors);
+        _rulesFile = new SamplingRulesWatcher(() => Reload());
+        _rulesFile.Watch(startup.Value.Sampling.RulesFile);
         _subscription = ChangeToken.OnChange(configuration.GetReloadToken, () => Reload());
     }
 
@@ -46,12 +50,35 @@ public sealed class FilterSnapshotProvider : IDisposable
     /// <summary>Re-reads the configuration; returns the errors that kept the old snapshot (empty when applied).</summary>
     public IReadOnlyList<string> Reload()
     {
+        // The configuration and the rules file may change at once; versions apply in the order they were read.
+        lock (_reloadGate)
+        {
+            return ReloadLocked();
+        }
+    }
+
+    private IReadOnlyList<string> ReloadLocked()
+    {
         var errors = new List<string>();
         try
         {
+            // A file that failed to reload still serves its last good content; the reload is refused all the same.
+            if (_configuration is IConfigurationRoot root)
+            {
+                foreach (var provider in root.Providers)
+                {
+                    if (provider is LastGoodJsonConfigurationProvider { LoadError: { } loadError })
+                    {
+                        errors.Add(loadError);
+                    }
+                }
+            }
+
             var options = new TraceFilterOptions();
             _configuration.GetSection(TraceFilterOptions.SectionName).Bind(options);
-            if (FilterSnapshotCompiler.TryCompile(options, errors, _ids, name => _environment(name), _hostNames) is { } snapshot)
+            // Follow the path now configured, even if this version is refused (e.g. its file is not there yet).
+            _rulesFile.Watch(options.Sampling.RulesFile);
+            if (errors.Count == 0 && FilterSnapshotCompiler.TryCompile(options, errors, _ids, name => _environment(name), _hostNames) is { } snapshot)
             {
                 _hostNames.Max = options.Naming.MaxDistinctNames;
                 Volatile.Write(ref _current, snapshot);
@@ -73,5 +100,9 @@ public sealed class FilterSnapshotProvider : IDisposable
         return errors;
     }
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _rulesFile.Dispose();
+    }
 }

@@ -17,4 +17,11 @@ public sealed class SamplingSection
 
     /// <summary>X-Ray local sampling rules document (version 1 or 2); empty means the X-Ray default rule.</summary>
     public string? RulesJson { get; set; }
+
+    /// <summary>
+    /// Path of a file holding the rules document instead (absolute, or relative to the working directory), e.g. a
+    /// mounted ConfigMap. Read at start and at every reload; a missing or invalid file fails startup, and on reload
+    /// keeps the last good rules.
+    /// </summary>
+    public string? RulesFile { get; set; }
 }

@@ -22,6 +22,7 @@ public static class TraceFilterHostingExtensions
     public static WebApplicationBuilder AddTraceFilter(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        ConfigFile.KeepLastGood(builder.Configuration);
         // With this category enabled, ASP.NET Core creates an Activity and a log scope for every call: CPU on every
         // stream for nothing (each ext_proc stream is one request; nothing here logs per request), and an ambient
         // Activity that span code could inherit by accident.
@@ -198,7 +199,7 @@ public static class TraceFilterHostingExtensions
             await Console.Error.WriteLineAsync("EnvoyTraceFilter: invalid configuration:").ConfigureAwait(false);
             foreach (var failure in failures)
             {
-                await Console.Error.WriteLineAsync("  " + failure).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("  " + ConfigFile.WithSource(failure, app.Configuration)).ConfigureAwait(false);
             }
 
             return 2;

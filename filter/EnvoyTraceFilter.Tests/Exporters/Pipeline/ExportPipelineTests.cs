@@ -29,6 +29,25 @@ public sealed class ExportPipelineTests
     }
 
     [Fact]
+    public async Task Exports_run_on_the_pipelines_own_thread_never_on_the_thread_pool()
+    {
+        // A hung collector holds the export call (the OpenTelemetry exporters send synchronously) for up to the export
+        // timeout: on a pool thread that starves request handling on a small machine.
+        var exporter = new RecordingBatchExporter();
+        await using var pipeline = new ExportPipeline<int>(exporter, Settings(batch: 1, delaySeconds: 0));
+        pipeline.Start();
+
+        for (var i = 1; i <= 3; i++)
+        {
+            // Each item arrives while the loop is waiting, so every wake-up comes back from an asynchronous wait.
+            Assert.True(pipeline.TryEnqueue(i));
+            Assert.Equal(new[] { i }, await exporter.NextBatchAsync());
+        }
+
+        Assert.Equal([false, false, false], exporter.OnPoolThread);
+    }
+
+    [Fact]
     public async Task A_partial_batch_is_sent_after_the_delay()
     {
         var exporter = new RecordingBatchExporter();

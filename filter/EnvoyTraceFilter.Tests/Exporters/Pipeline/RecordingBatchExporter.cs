@@ -14,12 +14,16 @@ internal sealed class RecordingBatchExporter : IBatchExporter<int>
 
     public Exception? Throw { get; set; }
 
+    /// <summary>For each export call: whether it ran on a thread-pool thread.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<bool> OnPoolThread { get; } = new();
+
     public int QueueFull;
     public int Shutdown;
     public int Faults;
 
     public ValueTask ExportAsync(IReadOnlyList<int> batch, CancellationToken abort)
     {
+        OnPoolThread.Enqueue(Thread.CurrentThread.IsThreadPoolThread);
         Entered.TrySetResult();
         Assert.True(Hold.Wait(TimeSpan.FromSeconds(30)));
         if (Throw is { } e)

@@ -21,7 +21,7 @@ internal sealed class ScriptedEmitter : IXRayEmitter
 
     public ValueTask RefreshAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    public bool TrySend(ReadOnlySpan<byte> datagram)
+    public XRaySendStatus Send(ReadOnlySpan<byte> datagram, out System.Net.Sockets.SocketError error)
     {
         if (Block)
         {
@@ -36,7 +36,8 @@ internal sealed class ScriptedEmitter : IXRayEmitter
         }
 
         Sent++;
-        return true;
+        error = System.Net.Sockets.SocketError.Success;
+        return XRaySendStatus.Sent;
     }
 
     public void OnSendFailed() => SendFailures++;

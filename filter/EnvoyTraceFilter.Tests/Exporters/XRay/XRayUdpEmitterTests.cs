@@ -28,7 +28,7 @@ public sealed class XRayUdpEmitterTests
 
         await emitter.RefreshAsync(CancellationToken.None);
 
-        Assert.True(emitter.TrySend(Datagram));
+        Assert.Equal(XRaySendStatus.Sent, emitter.Send(Datagram, out _));
         Assert.Equal("n", (await daemon.ReceiveAsync()).Document.GetProperty("name").GetString());
         Assert.Empty(_lookups);
     }
@@ -41,7 +41,7 @@ public sealed class XRayUdpEmitterTests
 
         await emitter.RefreshAsync(CancellationToken.None);
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, daemon.Port), emitter.CurrentEndPoint);
-        Assert.True(emitter.TrySend(Datagram));
+        Assert.Equal(XRaySendStatus.Sent, emitter.Send(Datagram, out _));
         await daemon.ReceiveAsync();
 
         _time.Advance(TimeSpan.FromSeconds(29));
@@ -68,7 +68,7 @@ public sealed class XRayUdpEmitterTests
 
         Assert.Equal(2, _lookups.Count);
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, daemon.Port), emitter.CurrentEndPoint);
-        Assert.True(emitter.TrySend(Datagram));
+        Assert.Equal(XRaySendStatus.Sent, emitter.Send(Datagram, out _));
         await daemon.ReceiveAsync();
 
         // A failed lookup is retried after the short retry interval, not the full refresh interval.
@@ -90,7 +90,7 @@ public sealed class XRayUdpEmitterTests
         _time.Advance(TimeSpan.FromSeconds(30));
         await emitter.RefreshAsync(CancellationToken.None);
 
-        Assert.True(emitter.TrySend(Datagram));
+        Assert.Equal(XRaySendStatus.Sent, emitter.Send(Datagram, out _));
         Assert.Equal("n", (await second.ReceiveAsync()).Document.GetProperty("name").GetString());
         Assert.Equal("xray-daemon:" + first.Port + " (127.0.0.2:" + first.Port + ")", emitter.Describe());
     }
@@ -116,7 +116,7 @@ public sealed class XRayUdpEmitterTests
         await emitter.RefreshAsync(CancellationToken.None);
 
         Assert.Null(emitter.CurrentEndPoint);
-        Assert.False(emitter.TrySend(Datagram));
+        Assert.Equal(XRaySendStatus.NoAddress, emitter.Send(Datagram, out _));
     }
 
     [Fact]

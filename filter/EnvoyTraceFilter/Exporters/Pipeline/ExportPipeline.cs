@@ -63,8 +63,33 @@ internal sealed class ExportPipeline<T> : IAsyncDisposable
 
     public void Start()
     {
-        // A dedicated thread: some exporters send synchronously, and a slow collector must not hold pool threads.
-        _loop ??= Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        // A dedicated thread for the whole loop, waits included: the OpenTelemetry exporters send synchronously, and
+        // a hung collector holds that call for the export timeout. On a pool thread (where an async loop resumes after
+        // its first await) that starves request handling on a small machine; here it holds only this thread.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _loop = done.Task;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run();
+                done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "export " + _exporter.GetType().Name,
+        };
+        thread.Start();
     }
 
     /// <summary>Stops taking items, exports what is queued until the drain deadline, then drops and counts the rest.</summary>
@@ -110,21 +135,21 @@ internal sealed class ExportPipeline<T> : IAsyncDisposable
         _abort.Dispose();
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var batch = new List<T>(Math.Min(_settings.MaxBatchSize, 1024));
         var abort = _abort.Token;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(abort).ConfigureAwait(false))
+            while (WaitToRead(abort))
             {
-                await WaitForBatchAsync().ConfigureAwait(false);
+                WaitForBatch();
                 while (batch.Count < _settings.MaxBatchSize && _queue.Reader.TryRead(out var item))
                 {
                     batch.Add(item);
                 }
 
-                await ExportAsync(batch, abort).ConfigureAwait(false);
+                Export(batch, abort);
                 batch.Clear();
                 BatchDone?.Invoke();
             }
@@ -135,7 +160,14 @@ internal sealed class ExportPipeline<T> : IAsyncDisposable
         }
     }
 
-    private async ValueTask ExportAsync(List<T> batch, CancellationToken abort)
+    /// <summary>Blocks this (dedicated) thread until an item or the end of the queue; no allocation when one is there.</summary>
+    private bool WaitToRead(CancellationToken abort)
+    {
+        var wait = _queue.Reader.WaitToReadAsync(abort);
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
+
+    private void Export(List<T> batch, CancellationToken abort)
     {
         if (batch.Count == 0)
         {
@@ -144,7 +176,13 @@ internal sealed class ExportPipeline<T> : IAsyncDisposable
 
         try
         {
-            await _exporter.ExportAsync(batch, abort).ConfigureAwait(false);
+            var export = _exporter.ExportAsync(batch, abort);
+            if (export.IsCompletedSuccessfully)
+            {
+                return;
+            }
+
+            export.AsTask().GetAwaiter().GetResult();
         }
         catch (Exception) when (!abort.IsCancellationRequested)
         {
@@ -158,7 +196,7 @@ internal sealed class ExportPipeline<T> : IAsyncDisposable
         }
     }
 
-    private async ValueTask WaitForBatchAsync()
+    private void WaitForBatch()
     {
         // Forget signals for batches already taken; a writer that fills a batch after the count check below
         // finds the flag clear and wakes the wait.
@@ -174,7 +212,7 @@ internal sealed class ExportPipeline<T> : IAsyncDisposable
 
         try
         {
-            await _batchReady.WaitAsync(_settings.BatchDelay, _stopping.Token).ConfigureAwait(false);
+            _batchReady.Wait(_settings.BatchDelay, _stopping.Token);
         }
         catch (OperationCanceledException)
         {

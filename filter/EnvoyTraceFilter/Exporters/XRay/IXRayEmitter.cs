@@ -9,8 +9,8 @@ internal interface IXRayEmitter : IDisposable
     /// <summary>Resolves or reconnects when due; completes synchronously otherwise.</summary>
     ValueTask RefreshAsync(CancellationToken cancellationToken);
 
-    /// <summary>Sends one datagram; false when there is no address yet. Socket errors are thrown.</summary>
-    bool TrySend(ReadOnlySpan<byte> datagram);
+    /// <summary>Sends one datagram; socket errors come back as a status (and the error code), never as exceptions.</summary>
+    XRaySendStatus Send(ReadOnlySpan<byte> datagram, out System.Net.Sockets.SocketError error);
 
     /// <summary>Told after a failed send, so a DNS-named daemon is re-resolved soon.</summary>
     void OnSendFailed();

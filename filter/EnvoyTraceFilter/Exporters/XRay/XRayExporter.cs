@@ -37,9 +37,9 @@ public sealed class XRayExporter : IHostedService, IAsyncDisposable, IDisposable
         _metrics = metrics;
         _logger = logger;
         _emitter = emitter ?? new XRayUdpEmitter(
-            options.ResolveDaemonAddress(Environment.GetEnvironmentVariable), options, timeProvider, logger);
+            options.ResolveDaemonAddress(Environment.GetEnvironmentVariable), options, timeProvider, logger, countError: metrics.RecordError);
         _limits = new XRayExporterLimiters(timeProvider, options.LogInterval);
-        _sender = new XRaySegmentSender(options, _emitter, timeProvider, logger, _limits);
+        _sender = new XRaySegmentSender(options, _emitter, timeProvider, logger, _limits, metrics.RecordError);
         // One datagram per segment, so the batch size only bounds how long one wake-up keeps the loop busy.
         _pipeline = new ExportPipeline<SpanRecord>(this,
             new ExportPipelineSettings(options.QueueCapacity, MaxBatchSize: 512, options.BatchDelay, options.ShutdownDrainTimeout));

@@ -38,6 +38,10 @@ internal static partial class XRayExporterLog
         Message = "X-Ray send to {Daemon} failed; {Suppressed} more since the last report")]
     public static partial void SendFailed(ILogger logger, string daemon, long suppressed, Exception exception);
 
+    [LoggerMessage(EventId = 4112, Level = LogLevel.Warning,
+        Message = "X-Ray send to {Daemon} failed: {Error} (ConnectionRefused: no daemon listens there); {Suppressed} more since the last report")]
+    public static partial void SendError(ILogger logger, string daemon, System.Net.Sockets.SocketError error, long suppressed);
+
     [LoggerMessage(EventId = 4107, Level = LogLevel.Warning,
         Message = "X-Ray segment not sent: daemon host {Host} has not resolved yet; {Suppressed} more since the last report")]
     public static partial void NoDaemonAddress(ILogger logger, string host, long suppressed);

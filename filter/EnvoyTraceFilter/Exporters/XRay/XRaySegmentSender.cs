@@ -10,7 +10,8 @@ namespace EnvoyTraceFilter.Exporters.XRay;
 /// a result; per-span problems are logged through rate limiters. Not thread-safe (one writer buffer).
 /// </summary>
 internal sealed class XRaySegmentSender(
-    XRayExporterOptions options, IXRayEmitter emitter, TimeProvider time, ILogger logger, XRayExporterLimiters limits)
+    XRayExporterOptions options, IXRayEmitter emitter, TimeProvider time, ILogger logger, XRayExporterLimiters limits,
+    Action<string>? countError = null)
 {
     private readonly XRaySegmentWriter _writer = new(options.MaxDatagramBytes);
 
@@ -28,7 +29,9 @@ internal sealed class XRaySegmentSender(
         }
         catch (SocketException ex)
         {
+            // Not expected (sends report errors as values); kept so an emitter that throws is still counted.
             emitter.OnSendFailed();
+            countError?.Invoke(ExportErrors.Socket);
             if (limits.SendFailed.TryAcquire(out suppressed))
             {
                 XRayExporterLog.SendFailed(logger, emitter.Describe(), suppressed, ex);
@@ -81,16 +84,29 @@ internal sealed class XRaySegmentSender(
                 break;
         }
 
-        if (emitter.TrySend(datagram.Span))
+        switch (emitter.Send(datagram.Span, out var error))
         {
-            return XRayExportResult.Exported;
-        }
+            case XRaySendStatus.Sent:
+                return XRayExportResult.Exported;
+            case XRaySendStatus.NoAddress:
+                countError?.Invoke(ExportErrors.NoAddress);
+                if (limits.NoAddress.TryAcquire(out suppressed))
+                {
+                    XRayExporterLog.NoDaemonAddress(logger, emitter.Describe(), suppressed);
+                }
 
-        if (limits.NoAddress.TryAcquire(out suppressed))
-        {
-            XRayExporterLog.NoDaemonAddress(logger, emitter.Describe(), suppressed);
-        }
+                return XRayExportResult.Failed;
+            default:
+                // A refusal is about the previous datagram (its ICMP error arrives late); either way this one is
+                // not sent, and a DNS-named daemon is looked up again soon in case it moved.
+                emitter.OnSendFailed();
+                countError?.Invoke(error == SocketError.ConnectionRefused ? ExportErrors.ConnectionRefused : ExportErrors.Socket);
+                if (limits.SendFailed.TryAcquire(out suppressed))
+                {
+                    XRayExporterLog.SendError(logger, emitter.Describe(), error, suppressed);
+                }
 
-        return XRayExportResult.Failed;
+                return XRayExportResult.Failed;
+        }
     }
 }

@@ -8,7 +8,9 @@ namespace EnvoyTraceFilter.Exporters.XRay;
 
 /// <summary>
 /// A connected, non-blocking UDP socket to the daemon. Connecting (rather than sendto) is what makes the
-/// kernel report ICMP port-unreachable as a SocketException on a later send, so a dead daemon is counted.
+/// kernel report ICMP port-unreachable (ECONNREFUSED) on a later send, so a dead daemon is seen and counted. Sends
+/// use the error-code overload: a refused send is a status, not a SocketException (with every request sampled, a
+/// dead local daemon otherwise cost one thrown exception per two spans on the export loop).
 /// DNS names are resolved here, on the sending loop: every <see cref="XRayExporterOptions.DnsRefreshInterval"/>,
 /// and again <see cref="XRayExporterOptions.DnsRetryInterval"/> after a failed send or lookup. A failed lookup
 /// keeps the last good address. IPv4 answers are preferred, as the daemon listens on IPv4 by default.
@@ -21,11 +23,12 @@ internal sealed class XRayUdpEmitter : IXRayEmitter
     private readonly ILogger _logger;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
     private readonly LogLimiter _resolveLog;
+    private readonly Action<string>? _countError;
     private Socket? _socket;
     private DateTimeOffset _nextRefresh = DateTimeOffset.MinValue;
 
     public XRayUdpEmitter(XRayDaemonAddress address, XRayExporterOptions options, TimeProvider time, ILogger logger,
-        Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
+        Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null, Action<string>? countError = null)
     {
         _address = address;
         _options = options;
@@ -33,6 +36,7 @@ internal sealed class XRayUdpEmitter : IXRayEmitter
         _logger = logger;
         _resolve = resolve ?? ((host, ct) => Dns.GetHostAddressesAsync(host, ct));
         _resolveLog = new LogLimiter(time, options.LogInterval);
+        _countError = countError;
     }
 
     public IPEndPoint? CurrentEndPoint { get; private set; }
@@ -57,16 +61,22 @@ internal sealed class XRayUdpEmitter : IXRayEmitter
         return new ValueTask(ResolveAsync(cancellationToken));
     }
 
-    public bool TrySend(ReadOnlySpan<byte> datagram)
+    public XRaySendStatus Send(ReadOnlySpan<byte> datagram, out SocketError error)
     {
         var socket = _socket;
         if (socket is null)
         {
-            return false;
+            error = SocketError.Success;
+            return XRaySendStatus.NoAddress;
         }
 
-        socket.Send(datagram, SocketFlags.None);
-        return true;
+        socket.Send(datagram, SocketFlags.None, out error);
+        return error switch
+        {
+            SocketError.Success => XRaySendStatus.Sent,
+            SocketError.ConnectionRefused => XRaySendStatus.Refused,
+            _ => XRaySendStatus.SocketError,
+        };
     }
 
     public void OnSendFailed()
@@ -107,6 +117,7 @@ internal sealed class XRayUdpEmitter : IXRayEmitter
         if (chosen is null)
         {
             _nextRefresh = now + _options.DnsRetryInterval;
+            _countError?.Invoke(ExportErrors.Resolve);
             if (_resolveLog.TryAcquire(out var suppressed))
             {
                 XRayExporterLog.ResolveFailed(_logger, _address.Host, CurrentEndPoint?.ToString() ?? "no address",

@@ -14,7 +14,7 @@ namespace EnvoyTraceFilter.Exporters.Zipkin;
 /// has no size of its own: the naming guard caps host-derived names per process, whatever reloads, and the
 /// other names are the configured ones.
 /// </summary>
-internal sealed class ServiceExporterPool(ZipkinProtocol protocol, ZipkinOptions options) : IDisposable
+internal sealed class ServiceExporterPool(ZipkinProtocol protocol, ZipkinOptions options, Action<string>? countError = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -36,7 +36,7 @@ internal sealed class ServiceExporterPool(ZipkinProtocol protocol, ZipkinOptions
                 return entry.Exporter;
             }
 
-            var exporter = TraceExporterFactory.Create(protocol, options);
+            var exporter = TraceExporterFactory.Create(protocol, options, countError);
             var provider = Sdk.CreateTracerProviderBuilder()
                 // Zipkin lower-cases service names on ingest; send them that way so the UI and the API agree.
                 .ConfigureResource(r => r.Clear().AddService(ServiceNames.ZipkinName(serviceName)))

@@ -11,21 +11,23 @@ namespace EnvoyTraceFilter.Exporters.Zipkin;
 
 internal static class TraceExporterFactory
 {
-    public static BaseExporter<Activity> Create(ZipkinProtocol protocol, ZipkinOptions options) => protocol switch
+    /// <param name="countError">Told why a POST failed (one of <see cref="ExportErrors"/>); null: not counted.</param>
+    public static BaseExporter<Activity> Create(ZipkinProtocol protocol, ZipkinOptions options, Action<string>? countError = null) => protocol switch
     {
-        ZipkinProtocol.Zipkin => CreateZipkin(options),
-        ZipkinProtocol.Otlp => CreateOtlp(options),
+        ZipkinProtocol.Zipkin => CreateZipkin(options, countError: countError),
+        ZipkinProtocol.Otlp => CreateOtlp(options, countError),
         _ => new ConsoleActivityExporter(new ConsoleExporterOptions()),
     };
 
     /// <param name="handler">Sends the POSTs; null: a normal socket handler (benchmarks pass one that answers at once).</param>
-    internal static BaseExporter<Activity> CreateZipkin(ZipkinOptions options, HttpMessageHandler? handler = null)
+    internal static BaseExporter<Activity> CreateZipkin(ZipkinOptions options, HttpMessageHandler? handler = null, Action<string>? countError = null)
     {
-        // Constructed without an endpoint it reads OTEL_EXPORTER_ZIPKIN_ENDPOINT, then its own default.
+        // Constructed without an endpoint it reads OTEL_EXPORTER_ZIPKIN_ENDPOINT, then its own default. The
+        // HttpClient's Timeout is what bounds a POST to a hung collector (the exporter sets none of its own).
         var zipkin = new ZipkinExporterOptions
         {
             HttpClientFactory = () => handler is null
-                ? new HttpClient { Timeout = options.ExportTimeout }
+                ? Client(options, countError)
                 : new HttpClient(handler, disposeHandler: false) { Timeout = options.ExportTimeout },
         };
         if (!string.IsNullOrWhiteSpace(options.Endpoint))
@@ -36,12 +38,13 @@ internal static class TraceExporterFactory
         return new ZipkinExporter(zipkin);
     }
 
-    private static BaseExporter<Activity> CreateOtlp(ZipkinOptions options)
+    private static BaseExporter<Activity> CreateOtlp(ZipkinOptions options, Action<string>? countError)
     {
         var otlp = new OtlpExporterOptions
         {
             Protocol = OtlpExportProtocol.HttpProtobuf,
             TimeoutMilliseconds = (int)options.ExportTimeout.TotalMilliseconds,
+            HttpClientFactory = () => Client(options, countError),
         };
         if (!string.IsNullOrWhiteSpace(options.Endpoint))
         {
@@ -50,4 +53,9 @@ internal static class TraceExporterFactory
 
         return new OtlpTraceExporter(otlp);
     }
+
+    private static HttpClient Client(ZipkinOptions options, Action<string>? countError) =>
+        countError is null
+            ? new HttpClient { Timeout = options.ExportTimeout }
+            : new HttpClient(new ZipkinFailureCounter(new SocketsHttpHandler(), countError)) { Timeout = options.ExportTimeout };
 }

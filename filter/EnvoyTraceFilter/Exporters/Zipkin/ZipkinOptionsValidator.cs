@@ -6,6 +6,9 @@ namespace EnvoyTraceFilter.Exporters.Zipkin;
 /// <summary>Fails startup with messages that name the key, the value and the fix.</summary>
 internal sealed class ZipkinOptionsValidator : IValidateOptions<ZipkinOptions>
 {
+    /// <summary>Beyond this a hung collector would stall the export loop for minutes per POST, while the queue drops.</summary>
+    public static readonly TimeSpan MaxExportTimeout = TimeSpan.FromMinutes(5);
+
     public ValidateOptionsResult Validate(string? name, ZipkinOptions options)
     {
         const string section = ZipkinOptions.SectionName;
@@ -33,9 +36,9 @@ internal sealed class ZipkinOptionsValidator : IValidateOptions<ZipkinOptions>
             errors.Add($"{section}:BatchDelay {options.BatchDelay} must not be negative (zero sends each span at once).");
         }
 
-        if (options.ExportTimeout <= TimeSpan.Zero)
+        if (options.ExportTimeout <= TimeSpan.Zero || options.ExportTimeout > MaxExportTimeout)
         {
-            errors.Add($"{section}:ExportTimeout {options.ExportTimeout} must be greater than zero.");
+            errors.Add($"{section}:ExportTimeout {options.ExportTimeout} must be greater than zero and at most {MaxExportTimeout} (a hung collector holds the export loop this long per POST; default 00:00:10).");
         }
 
         if (options.ShutdownDrainTimeout <= TimeSpan.Zero)

@@ -21,17 +21,21 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExpo
     private readonly HopActivities _activities = new();
     private readonly ExportPipeline<ZipkinItem> _pipeline;
     private readonly Counter<long> _spans;
+    private readonly Counter<long> _errors;
     private readonly Dictionary<string, List<Activity>> _byService = new(StringComparer.Ordinal);
     private long _exported;
     private long _dropped;
     private long _failed;
     private int _disposed;
+    // Set when a POST of the current batch timed out or could not connect (see ExportAsync).
+    private bool _unreachable;
 
     public ZipkinSpanExporter(IOptions<ZipkinOptions> options, IMeterFactory meters)
     {
         var settings = options.Value;
         var protocol = Enum.Parse<ZipkinProtocol>(settings.Protocol, ignoreCase: true);
-        _pool = new ServiceExporterPool(protocol, settings);
+        _errors = ExportErrorCounter.Create(meters);
+        _pool = new ServiceExporterPool(protocol, settings, CountError);
         _pipeline = new ExportPipeline<ZipkinItem>(this,
             new ExportPipelineSettings(settings.QueueCapacity, settings.MaxBatchSize, settings.BatchDelay, settings.ShutdownDrainTimeout));
         _spans = ExportSpanCounter.Create(meters);
@@ -86,6 +90,10 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExpo
             list.Add(item.Activity);
         }
 
+        // One POST per service: against a hung collector each would wait out ExportTimeout in turn, so a batch of many
+        // services would hold the loop for minutes. Once one POST times out or cannot connect, the rest of the batch
+        // is counted failed without trying; the next batch tries again.
+        _unreachable = false;
         foreach (var (service, activities) in _byService)
         {
             if (activities.Count == 0)
@@ -95,6 +103,12 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExpo
 
             var items = activities.ToArray();
             activities.Clear();
+            if (_unreachable)
+            {
+                Count(ref _failed, "failed", items.Length);
+                continue;
+            }
+
             ExportResult result;
             try
             {
@@ -133,6 +147,12 @@ public sealed class ZipkinSpanExporter : IHostedService, IDisposable, IBatchExpo
                 Count(ref _failed, "failed", count);
                 break;
         }
+    }
+
+    private void CountError(string error)
+    {
+        _unreachable |= error is ExportErrors.Timeout or ExportErrors.ConnectionRefused or ExportErrors.Connection;
+        _errors.Add(1, ExporterTag, new KeyValuePair<string, object?>("error", error));
     }
 
     private void Count(ref long field, string result, int n)
