@@ -55,3 +55,25 @@ public sealed class KeepAlivePingValidationTests
             ],
             Errors(TimeSpan.FromSeconds(-1), TimeSpan.Zero));
 }
+
+/// <summary>TraceFilter:MaxConnections: unset (no cap) by default; when set, at least 1.</summary>
+public sealed class MaxConnectionsValidationTests
+{
+    private static IEnumerable<string> Errors(int? max) =>
+        new TraceFilterOptionsValidator().Validate(null, new TraceFilterOptions { MaxConnections = max }).Failures ?? [];
+
+    [Fact]
+    public void Default_IsNoCap() => Assert.Null(new TraceFilterOptions().MaxConnections);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void BelowOne_IsRejectedNamingTheKey(int max) =>
+        Assert.Equal([$"TraceFilter:MaxConnections must be 1 or more, or unset for no cap; was {max}."], Errors(max));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1)]
+    [InlineData(100_000)]
+    public void UnsetOrPositive_IsAccepted(int? max) => Assert.Empty(Errors(max));
+}

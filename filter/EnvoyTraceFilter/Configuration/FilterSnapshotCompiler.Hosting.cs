@@ -51,6 +51,11 @@ public static partial class FilterSnapshotCompiler
             errors.Add($"{Root}:KeepAlivePingTimeout must be positive and at most {MaxKeepAlivePingTimeout} (default 00:00:20); was {options.KeepAlivePingTimeout}.");
         }
 
+        if (options.MaxConnections is < 1)
+        {
+            errors.Add($"{Root}:MaxConnections must be 1 or more, or unset for no cap; was {options.MaxConnections}.");
+        }
+
         if (options.MaxConnectionAge is { } age && age <= TimeSpan.Zero)
         {
             errors.Add($"{Root}:MaxConnectionAge must be positive (e.g. 00:05:00), or unset to keep connections open; was {age}.");

@@ -62,6 +62,14 @@ public sealed class TraceFilterOptions
     /// </summary>
     public TimeSpan? MaxConnectionAge { get; set; }
 
+    /// <summary>
+    /// Unset: no cap. Set: at most this many ext_proc connections at once; one beyond it is closed when accepted and
+    /// counted (<c>tracefilter.extproc.connections.rejected</c>). Each Envoy opens one connection per worker thread to
+    /// every replica it resolves, so size it from the fleet (Envoys × workers, with room for MaxConnectionAge's
+    /// overlap); it bounds what a flood of connections can hold, not what Envoy needs.
+    /// </summary>
+    public int? MaxConnections { get; set; }
+
     public PropagationOptions Propagation { get; set; } = new();
 
     public SamplingSection Sampling { get; set; } = new();

@@ -66,6 +66,11 @@ public static class TraceFilterHostingExtensions
             listeners.ExtProc = Listen(kestrel, options.ListenAddress, port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
+                if (options.MaxConnections is > 0 and var max)
+                {
+                    ConnectionCap.Apply(listen, max);
+                }
+
                 if (options.MaxConnectionAge is { } age && age > TimeSpan.Zero)
                 {
                     MaxConnectionAge.Apply(listen, age);

@@ -36,6 +36,7 @@ public sealed class FilterMetrics
     private readonly Counter<long> _mutationsWithheld;
     private readonly UpDownCounter<long> _activeStreams;
     private readonly Counter<long> _aged;
+    private readonly Counter<long> _rejectedConnections;
     private readonly Histogram<double> _processing;
 
     // Message handling takes microseconds; the upper buckets catch GC pauses and a starved thread pool.
@@ -62,6 +63,7 @@ public sealed class FilterMetrics
         _outputsDropped = _meter.CreateCounter<long>("tracefilter.mutation.outputs_dropped", description: "Output header groups not written because Envoy would refuse the mutation, by output, reason (header_limit, invalid_value) and phase.");
         _mutationsWithheld = _meter.CreateCounter<long>("tracefilter.mutation.withheld", description: "Answers sent without any header mutation because not even the minimum fitted Envoy's limits, by phase.");
         _activeStreams = _meter.CreateUpDownCounter<long>("tracefilter.extproc.active_streams", "{stream}", "ext_proc streams open now.");
+        _rejectedConnections = _meter.CreateCounter<long>("tracefilter.extproc.connections.rejected", "{connection}", "ext_proc connections closed as soon as accepted because MaxConnections were already open.");
         _aged = _meter.CreateCounter<long>("tracefilter.extproc.connections.aged", "{connection}", "ext_proc connections asked to close (GOAWAY) because they reached MaxConnectionAge, by what carried the request (stream, idle).");
         _processing = _meter.CreateHistogram<double>("tracefilter.extproc.processing.duration", "s",
             "Time to answer one ext_proc message, by phase (request_headers, response_headers); excludes network and Envoy.",
@@ -99,6 +101,8 @@ public sealed class FilterMetrics
 
     public void MutationWithheld(string phase) => _mutationsWithheld.Add(1, new KeyValuePair<string, object?>("phase", phase));
     /// <summary>A connection reached MaxConnectionAge and was asked to close; <paramref name="how"/> is "stream" or "idle".</summary>
+    public void ConnectionRejected() => _rejectedConnections.Add(1);
+
     public void ConnectionAged(string how) => _aged.Add(1, new KeyValuePair<string, object?>("close", how));
 
     public void StreamOpened() => _activeStreams.Add(1);

@@ -53,6 +53,19 @@ public sealed class MetricCollector : IDisposable
         return waiter.Done.Task.WaitAsync(TaskTimeouts.Default);
     }
 
+    /// <summary>Completes when <paramref name="condition"/> holds, checked after every measurement (for sums that also go down).</summary>
+    public Task WaitUntilAsync(Func<MetricCollector, bool> condition)
+    {
+        var waiter = (Condition: (Func<bool>)(() => condition(this)), Done: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        lock (_waiters)
+        {
+            _waiters.Add(waiter);
+        }
+
+        CheckWaiters();
+        return waiter.Done.Task.WaitAsync(TaskTimeouts.Default);
+    }
+
     private void CheckWaiters()
     {
         lock (_waiters)
