@@ -72,18 +72,15 @@ internal static class FaultRunner
         var adminPort = FreePort.Next();
         var zipkinEndpoint = $"http://127.0.0.1:{sinks.ZipkinPort}/api/v2/spans";
         var xrayAddress = $"127.0.0.1:{sinks.XRayPort}";
-        FaultyZipkinSink? faulty = null;
+        sinks.ZipkinFault = mode.Name switch
+        {
+            "zipkin-hang" => ZipkinSinkFault.Hang,
+            "zipkin-500" => ZipkinSinkFault.Status500,
+            "zipkin-slow" => ZipkinSinkFault.Slow,
+            _ => ZipkinSinkFault.None,
+        };
         switch (mode.Name)
         {
-            case "zipkin-hang":
-                faulty = FaultyZipkinSink.StartAsync(ZipkinSinkFault.Hang, TimeSpan.Zero).GetAwaiter().GetResult();
-                break;
-            case "zipkin-500":
-                faulty = FaultyZipkinSink.StartAsync(ZipkinSinkFault.Status500, TimeSpan.Zero).GetAwaiter().GetResult();
-                break;
-            case "zipkin-slow":
-                faulty = FaultyZipkinSink.StartAsync(ZipkinSinkFault.Slow, TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
-                break;
             case "zipkin-refused":
                 zipkinEndpoint = $"http://127.0.0.1:{FreePort.Next()}/api/v2/spans";
                 break;
@@ -93,11 +90,6 @@ internal static class FaultRunner
             case "xray-unresolvable":
                 xrayAddress = "xray-daemon.invalid:2000";
                 break;
-        }
-
-        if (faulty is not null)
-        {
-            zipkinEndpoint = $"http://127.0.0.1:{faulty.Port}/api/v2/spans";
         }
 
         try
@@ -133,7 +125,7 @@ internal static class FaultRunner
         }
         finally
         {
-            faulty?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            sinks.ZipkinFault = ZipkinSinkFault.None;
         }
     }
 

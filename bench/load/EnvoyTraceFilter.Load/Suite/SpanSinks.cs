@@ -10,10 +10,25 @@ using Microsoft.Extensions.Logging;
 
 namespace EnvoyTraceFilter.Load.Suite;
 
+/// <summary>What the Zipkin stand-in does with each POST after reading it.</summary>
+internal enum ZipkinSinkFault
+{
+    /// <summary>Counts the spans and answers 202.</summary>
+    None,
+
+    /// <summary>Never answers (until the sinks stop or the client gives up).</summary>
+    Hang,
+
+    Status500,
+
+    /// <summary>Holds each POST <see cref="SpanSinks.SlowDelay"/>, then counts and answers 202.</summary>
+    Slow,
+}
+
 /// <summary>
 /// Stand-ins for the collectors of the sampled configurations, on free loopback ports: a Zipkin endpoint
 /// (POST /api/v2/spans → 202, spans counted) and an X-Ray daemon (UDP datagrams counted). They only count,
-/// so the exporters' cost is measured without a real collector's.
+/// so the exporters' cost is measured without a real collector's. The Zipkin side can be switched to a fault.
 /// </summary>
 internal sealed class SpanSinks : IAsyncDisposable
 {
@@ -21,6 +36,8 @@ internal sealed class SpanSinks : IAsyncDisposable
     private readonly WebApplication _zipkin;
     private readonly Socket _udp;
     private readonly Thread _udpThread;
+    private readonly CancellationTokenSource _stopping = new();
+    private int _fault;
     private long _posts;
     private long _spans;
     private long _datagrams;
@@ -37,6 +54,15 @@ internal sealed class SpanSinks : IAsyncDisposable
 
     public int XRayPort { get; private init; }
 
+    public static TimeSpan SlowDelay { get; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>What the Zipkin endpoint does from now on.</summary>
+    public ZipkinSinkFault ZipkinFault
+    {
+        get => (ZipkinSinkFault)Volatile.Read(ref _fault);
+        set => Volatile.Write(ref _fault, (int)value);
+    }
+
     public static async Task<SpanSinks> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -50,8 +76,7 @@ internal sealed class SpanSinks : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body).ConfigureAwait(false);
-            sinks!.CountPost(body.GetBuffer().AsSpan(0, (int)body.Length));
-            return Results.StatusCode(StatusCodes.Status202Accepted);
+            return await sinks!.AnswerAsync(body, context.RequestAborted).ConfigureAwait(false);
         });
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -69,10 +94,38 @@ internal sealed class SpanSinks : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
         _udp.Close();
         _udpThread.Join(TimeSpan.FromSeconds(2));
         await _zipkin.StopAsync().ConfigureAwait(false);
         await _zipkin.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task<IResult> AnswerAsync(MemoryStream body, CancellationToken aborted)
+    {
+        var fault = ZipkinFault;
+        if (fault is ZipkinSinkFault.Hang or ZipkinSinkFault.Slow)
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, aborted);
+            try
+            {
+                await Task.Delay(fault == ZipkinSinkFault.Hang ? Timeout.InfiniteTimeSpan : SlowDelay, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // the client gave up (its timeout) or the sinks stop
+                return Results.StatusCode(StatusCodes.Status500InternalServerError);
+            }
+        }
+
+        if (fault == ZipkinSinkFault.Status500)
+        {
+            return Results.StatusCode(StatusCodes.Status500InternalServerError);
+        }
+
+        CountPost(body.GetBuffer().AsSpan(0, (int)body.Length));
+        return Results.StatusCode(StatusCodes.Status202Accepted);
     }
 
     private void CountPost(ReadOnlySpan<byte> body)
