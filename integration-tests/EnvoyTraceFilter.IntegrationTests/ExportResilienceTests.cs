@@ -27,7 +27,7 @@ public sealed class ExportResilienceTests
             ["TraceFilter:Zipkin:MaxBatchSize"] = "1",
             ["TraceFilter:Zipkin:ExportTimeout"] = "00:01:00",
             ["TraceFilter:XRay:DaemonAddress"] = ClosedUdpPort(),
-        }, hangZipkin: true);
+        }, zipkinFault: ZipkinFault.HangAfterRead);
         using var metrics = host.Filter.Metrics();
         await Emulation.For(host.Filter).SendAsync(Emulation.Get("api.example.com")).DefaultTimeout();
         var emulator = Emulation.For(host.Filter, EnvoyDefaults);

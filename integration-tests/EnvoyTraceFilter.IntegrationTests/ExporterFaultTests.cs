@@ -62,7 +62,7 @@ public sealed class ExporterFaultTests
         AssertBatchesFailed(metrics, refused);
         Assert.Equal(refused, metrics.Sum(Errors, "exporter=zipkin"));
 
-        await using var back = await FaultyZipkin.StartAsync(ZipkinFault.None, port);
+        await using var back = await ZipkinCollector.StartAsync(ZipkinFault.None, port);
         await AssertRecoveryAsync(host, metrics, back, sentBefore: Requests, zipkin);
     }
 
@@ -85,7 +85,7 @@ public sealed class ExporterFaultTests
         Assert.True(silent.Connections >= 1);
 
         silent.Dispose();
-        await using var back = await FaultyZipkin.StartAsync(ZipkinFault.None, port);
+        await using var back = await ZipkinCollector.StartAsync(ZipkinFault.None, port);
         await AssertRecoveryAsync(host, metrics, back, sentBefore: Requests, zipkin);
         // Between the silent listener going away and the collector starting, POSTs may be refused or reset: those
         // are connection errors, never an HTTP status.
@@ -97,7 +97,7 @@ public sealed class ExporterFaultTests
     [Fact]
     public async Task Zipkin_reading_the_post_and_never_answering_times_out_each_post_then_recovers()
     {
-        await using var collector = await FaultyZipkin.StartAsync(ZipkinFault.HangAfterRead);
+        await using var collector = await ZipkinCollector.StartAsync(ZipkinFault.HangAfterRead);
         await using var host = await FilterHost.StartAsync(overSocket: false, ZipkinSettings(collector.Endpoint));
         using var metrics = host.Metrics();
         var zipkin = host.Services.GetRequiredService<ZipkinSpanExporter>();
@@ -123,7 +123,7 @@ public sealed class ExporterFaultTests
         // Ten services in one batch (it leaves when full): one POST each. Against a hung collector the first one
         // waits out the timeout; the other nine must not each wait their own.
         const int services = 10;
-        await using var collector = await FaultyZipkin.StartAsync(ZipkinFault.HangAfterRead);
+        await using var collector = await ZipkinCollector.StartAsync(ZipkinFault.HangAfterRead);
         var settings = ZipkinSettings(collector.Endpoint);
         settings["TraceFilter:Zipkin:MaxBatchSize"] = services.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["TraceFilter:Zipkin:BatchDelay"] = "00:01:00";
@@ -147,7 +147,7 @@ public sealed class ExporterFaultTests
     [Fact]
     public async Task Zipkin_answering_500_counts_each_post_then_recovers_when_it_answers_202()
     {
-        await using var collector = await FaultyZipkin.StartAsync(ZipkinFault.Status500);
+        await using var collector = await ZipkinCollector.StartAsync(ZipkinFault.Status500);
         await using var host = await FilterHost.StartAsync(overSocket: false, ZipkinSettings(collector.Endpoint));
         using var metrics = host.Metrics();
         var zipkin = host.Services.GetRequiredService<ZipkinSpanExporter>();
@@ -168,7 +168,7 @@ public sealed class ExporterFaultTests
     public async Task Zipkin_answering_slowly_delivers_what_it_can_and_drops_the_rest_counted()
     {
         // Each POST is held 2 s, well inside the 10 s timeout: nothing fails, the queue overflows instead.
-        await using var collector = await FaultyZipkin.StartAsync(ZipkinFault.Slow, slowDelay: TimeSpan.FromSeconds(2));
+        await using var collector = await ZipkinCollector.StartAsync(ZipkinFault.Slow, slowDelay: TimeSpan.FromSeconds(2));
         await using var host = await FilterHost.StartAsync(overSocket: false, ZipkinSettings(collector.Endpoint, exportTimeout: "00:00:10"));
         using var metrics = host.Metrics();
         var zipkin = host.Services.GetRequiredService<ZipkinSpanExporter>();
@@ -226,7 +226,7 @@ public sealed class ExporterFaultTests
             Assert.True(load.MaxQueueDepth <= Capacity, $"queue depth {load.MaxQueueDepth} > {Capacity}");
             Assert.Equal(0, Volatile.Read(ref socketExceptions));
 
-            using var daemon = new SegmentListener(port);
+            using var daemon = new XRayDaemon(port);
             var recovery = await SampledLoad.RunAsync(Emulation.For(host), Recovery, () => xray.QueueDepth, concurrency: 1);
             // The first send after the daemon came back may still carry the last ICMP error of the dead port.
             await daemon.WaitForTraceIdsAsync(recovery.TraceIds.Select(XRayTraceId), missing: 1);
@@ -286,7 +286,7 @@ public sealed class ExporterFaultTests
     /// Once the spans of the outage have all ended (the queue left then is sent to the collector that is back),
     /// new requests reach the collector, and every span is accounted for.
     /// </summary>
-    private static async Task AssertRecoveryAsync(FilterHost host, MetricCollector metrics, FaultyZipkin collector, int sentBefore, ZipkinSpanExporter zipkin)
+    private static async Task AssertRecoveryAsync(FilterHost host, MetricCollector metrics, ZipkinCollector collector, int sentBefore, ZipkinSpanExporter zipkin)
     {
         await metrics.WaitForAsync(sentBefore, Spans, "exporter=zipkin");
         var recovery = await SampledLoad.RunAsync(Emulation.For(host), Recovery, () => zipkin.QueueDepth);

@@ -16,9 +16,9 @@ public sealed class ExportHost : IAsyncDisposable
 
     public XRayDaemon XRay { get; }
 
-    public static async Task<ExportHost> StartAsync(Dictionary<string, string?>? extra = null, bool hangZipkin = false, string? zipkinEndpoint = null)
+    public static async Task<ExportHost> StartAsync(Dictionary<string, string?>? extra = null, ZipkinFault zipkinFault = ZipkinFault.None, string? zipkinEndpoint = null)
     {
-        var zipkin = await ZipkinCollector.StartAsync(hangZipkin);
+        var zipkin = await ZipkinCollector.StartAsync(zipkinFault);
         var xray = new XRayDaemon();
         var settings = new Dictionary<string, string?>
         {

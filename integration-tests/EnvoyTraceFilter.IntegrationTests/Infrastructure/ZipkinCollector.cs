@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -11,63 +12,153 @@ using Microsoft.Extensions.Logging;
 
 namespace EnvoyTraceFilter.IntegrationTests.Infrastructure;
 
-/// <summary>A real HTTP listener on 127.0.0.1 that receives Zipkin v2 POSTs, as a Zipkin server would.</summary>
+/// <summary>
+/// A real HTTP listener on 127.0.0.1 that receives Zipkin v2 POSTs, as a Zipkin server would: on a free port or on a
+/// given one (a collector coming back where a dead one was). A test can switch its behaviour (<see cref="Fault"/>)
+/// while the filter sends to it. Spans it keeps are read in order (<see cref="NextSpanAsync"/>) or waited for by
+/// trace id (<see cref="WaitForTraceIdsAsync"/>).
+/// </summary>
 public sealed class ZipkinCollector : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<JsonElement> _spans = Channel.CreateUnbounded<JsonElement>();
-    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<string, int> _traceIds = new(StringComparer.Ordinal);
+    private readonly List<(HashSet<string> Wanted, TaskCompletionSource Done)> _waiters = [];
+    private int _fault;
+    private int _posts;
+    private int _failedPosts;
+    private int _hungPosts;
+    private int _kept;
 
     private ZipkinCollector(WebApplication app) => _app = app;
 
-    public string Endpoint { get; private set; } = "";
+    public int Port { get; private set; }
 
-    public int Posts { get; private set; }
+    public string Endpoint => $"http://127.0.0.1:{Port}/api/v2/spans";
 
-    /// <summary>When true the collector accepts the POST but never answers (a hung Zipkin).</summary>
-    public bool Hang { get; init; }
+    public ZipkinFault Fault
+    {
+        get => (ZipkinFault)Volatile.Read(ref _fault);
+        set => Volatile.Write(ref _fault, (int)value);
+    }
 
-    public static async Task<ZipkinCollector> StartAsync(bool hang = false)
+    public TimeSpan SlowDelay { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>POSTs received, whatever the answer.</summary>
+    public int Posts => Volatile.Read(ref _posts);
+
+    /// <summary>POSTs answered 500.</summary>
+    public int FailedPosts => Volatile.Read(ref _failedPosts);
+
+    /// <summary>POSTs held without an answer (<see cref="ZipkinFault.HangAfterRead"/>).</summary>
+    public int HungPosts => Volatile.Read(ref _hungPosts);
+
+    /// <summary>Spans kept (answered 202).</summary>
+    public int Spans => Volatile.Read(ref _kept);
+
+    /// <summary>Spans kept and not read yet.</summary>
+    public int Pending => _spans.Reader.Count;
+
+    public static async Task<ZipkinCollector> StartAsync(ZipkinFault fault = ZipkinFault.None, int port = 0, TimeSpan? slowDelay = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
-        var collector = new ZipkinCollector(app) { Hang = hang };
+        var collector = new ZipkinCollector(app) { SlowDelay = slowDelay ?? TimeSpan.FromSeconds(3), Fault = fault };
         app.MapPost("/api/v2/spans", collector.ReceiveAsync);
         await app.StartAsync().DefaultTimeout();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        collector.Endpoint = address + "/api/v2/spans";
+        collector.Port = new Uri(address).Port;
         return collector;
     }
 
-    /// <summary>Waits for the next span POSTed.</summary>
+    /// <summary>Waits for the next span kept.</summary>
     public async Task<JsonElement> NextSpanAsync() => await _spans.Reader.ReadAsync().AsTask().DefaultTimeout();
 
-    /// <summary>Spans received so far and not read yet.</summary>
-    public int Pending => _spans.Reader.Count;
+    /// <summary>Completes when a span of every given trace id (32 hex) has been kept.</summary>
+    public Task WaitForTraceIdsAsync(IEnumerable<string> traceIds)
+    {
+        var waiter = (Wanted: new HashSet<string>(traceIds, StringComparer.Ordinal), Done: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        lock (_waiters)
+        {
+            waiter.Wanted.RemoveWhere(_traceIds.ContainsKey);
+            if (waiter.Wanted.Count == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _waiters.Add(waiter);
+        }
+
+        return waiter.Done.Task.WaitAsync(TimeSpan.FromSeconds(60));
+    }
 
     private async Task<IResult> ReceiveAsync(HttpRequest request)
     {
-        Posts++;
+        Interlocked.Increment(ref _posts);
         using var document = await JsonDocument.ParseAsync(request.Body);
-        foreach (var span in document.RootElement.EnumerateArray())
+        switch (Fault)
         {
+            case ZipkinFault.Status500:
+                Interlocked.Increment(ref _failedPosts);
+                return Results.StatusCode((int)HttpStatusCode.InternalServerError);
+            case ZipkinFault.HangAfterRead:
+                Interlocked.Increment(ref _hungPosts);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                return Results.StatusCode((int)HttpStatusCode.ServiceUnavailable);
+            case ZipkinFault.Slow:
+                try
+                {
+                    await Task.Delay(SlowDelay, _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                break;
+        }
+
+        Keep(document.RootElement);
+        return Results.StatusCode((int)HttpStatusCode.Accepted);
+    }
+
+    private void Keep(JsonElement spans)
+    {
+        foreach (var span in spans.EnumerateArray())
+        {
+            Interlocked.Increment(ref _kept);
+            _traceIds.TryAdd(span.GetProperty("traceId").GetString()!, 0);
             _spans.Writer.TryWrite(span.Clone());
         }
 
-        if (Hang)
+        lock (_waiters)
         {
-            await _release.Task;
+            foreach (var waiter in _waiters.ToList())
+            {
+                waiter.Wanted.RemoveWhere(_traceIds.ContainsKey);
+                if (waiter.Wanted.Count == 0)
+                {
+                    waiter.Done.TrySetResult();
+                    _waiters.Remove(waiter);
+                }
+            }
         }
-
-        return Results.StatusCode((int)HttpStatusCode.Accepted);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _release.TrySetResult();
+        await _stopping.CancelAsync();
         await _app.StopAsync().DefaultTimeout();
         await _app.DisposeAsync();
+        _stopping.Dispose();
     }
 }
