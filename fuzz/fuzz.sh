@@ -60,7 +60,7 @@ printf '%-14s %12s %10s %8s %9s %8s %8s %6s\n' target execs exec/s edges bitmap 
 for t in $targets; do
   dict="$(dict_for "$t")"
   # -t 2000: an input slower than 2 s is a hang (the targets take microseconds); -m none: the CLR reserves a lot.
-  # A second try when afl-fuzz itself fails: on a loaded machine its first dry run has (rarely) seen an empty map.
+  # A second try when afl-fuzz itself fails to start (a fault of the set-up, not a finding).
   ok=0
   for attempt in 1 2; do
     rm -rf "${out:?}/findings/$t"

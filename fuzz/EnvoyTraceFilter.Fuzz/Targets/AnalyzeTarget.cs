@@ -39,16 +39,12 @@ internal static class AnalyzeTarget
 
     public static void Run(ReadOnlySpan<byte> input)
     {
-        if (input.IsEmpty)
-        {
-            return;
-        }
-
-        var config = input[0] & 0x7F;
+        // An empty input still runs the core (see ForwardedForTarget).
+        var config = input.IsEmpty ? 0 : input[0] & 0x7F;
         var analyzer = Analyzers[config];
         var headers = new HeaderSet();
         var source = "";
-        HeaderRecords.Read(input[1..], [.. Selectable, (KnownHeader)255], (header, value) =>
+        HeaderRecords.Read(input.IsEmpty ? input : input[1..], [.. Selectable, (KnownHeader)255], (header, value) =>
         {
             if (header == (KnownHeader)255)
             {

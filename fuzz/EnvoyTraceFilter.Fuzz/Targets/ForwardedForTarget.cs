@@ -25,13 +25,10 @@ internal static class ForwardedForTarget
 
     public static void Run(ReadOnlySpan<byte> input)
     {
-        if (input.IsEmpty)
-        {
-            return;
-        }
-
-        var index = input[0] % Resolvers.Length;
-        var rest = input[1..];
+        // An empty input still runs the core: SharpFuzz's first run under afl-fuzz may read an empty input, and a run
+        // that touches no instrumented code makes afl-fuzz stop with "No instrumentation detected".
+        var index = input.IsEmpty ? 0 : input[0] % Resolvers.Length;
+        var rest = input.IsEmpty ? input : input[1..];
         var source = Next(ref rest);
         var xff = Next(ref rest);
         var external = rest;
