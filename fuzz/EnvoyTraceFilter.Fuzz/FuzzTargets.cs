@@ -19,6 +19,7 @@ internal static class FuzzTargets
         ("host", HostTarget.Run),
         ("samplingrules", SamplingRulesTarget.Run),
         ("analyze", AnalyzeTarget.Run),
+        ("xraysegment", XRaySegmentTarget.Run),
     ];
 
     public static IEnumerable<string> Names => All.Select(t => t.Name);

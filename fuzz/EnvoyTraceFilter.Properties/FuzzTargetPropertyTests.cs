@@ -20,6 +20,7 @@ public sealed class FuzzTargetPropertyTests
     [InlineData("host", 10_000)]
     [InlineData("samplingrules", 3_000)]
     [InlineData("analyze", 10_000)]
+    [InlineData("xraysegment", 10_000)]
     public void Target_holds_on_generated_inputs(string name, int iterations)
     {
         Assert.True(FuzzTargets.TryGet(name, out var target));
