@@ -70,3 +70,11 @@ publish: ## framework-dependent release build into out/publish (the Dockerfile r
 
 lint-deploy: ## lint the Helm chart, plain/mesh manifests and envoy.yaml with real helm, kubectl and schemas
 	deploy/lint/lint-deploy.sh
+
+FUZZ_SECONDS ?= 120
+.PHONY: fuzz fuzz-ci
+fuzz: ## AFL++ on every core parser and the whole decision, FUZZ_SECONDS each (120; raise for long runs), needs afl++
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/fuzz.sh
+
+fuzz-ci: ## the time-boxed fuzz run CI does: 8 s per target after the corpus replay
+	FUZZ_SECONDS=8 fuzz/fuzz.sh

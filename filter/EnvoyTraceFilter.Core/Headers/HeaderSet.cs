@@ -14,6 +14,10 @@ public struct HeaderSet
     private uint _present;
     private uint _duplicated;
 
+    // Where repeated lines are joined: grown by doubling, so n lines cost O(total bytes), not O(n × total).
+    private JoinBuffer? _traceState;
+    private JoinBuffer? _forwardedFor;
+
     public readonly bool Contains(KnownHeader header) => (_present & Bit(header)) != 0;
 
     public readonly bool IsDuplicated(KnownHeader header) => (_duplicated & Bit(header)) != 0;
@@ -40,44 +44,58 @@ public struct HeaderSet
         }
 
         _duplicated |= bit;
+        ref var slot = ref _values[(int)header];
         if (header == KnownHeader.TraceState)
         {
-            _values[(int)header] = JoinTraceState(_values[(int)header], value);
+            // W3C trace context: several tracestate lines are one list, joined in order with ','. Empty lines
+            // add no member, so they are left out rather than leaving a ",," behind.
+            if (value.Span.Trim(" \t"u8).IsEmpty)
+            {
+                return;
+            }
+
+            slot = slot.Span.Trim(" \t"u8).IsEmpty ? value : JoinBuffer.Append(ref _traceState, slot, ","u8, value.Span);
         }
         else if (header == KnownHeader.XForwardedFor)
         {
-            var first = _values[(int)header].Span;
-            var joined = new byte[first.Length + 2 + value.Length];
-            first.CopyTo(joined);
-            joined[first.Length] = (byte)',';
-            joined[first.Length + 1] = (byte)' ';
-            value.Span.CopyTo(joined.AsSpan(first.Length + 2));
-            _values[(int)header] = joined;
+            slot = JoinBuffer.Append(ref _forwardedFor, slot, ", "u8, value.Span);
         }
-    }
-
-    // W3C trace context: several tracestate lines are one list, joined in order with ','. Empty lines
-    // add no member, so they are left out rather than leaving a ",," behind.
-    private static ReadOnlyMemory<byte> JoinTraceState(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> next)
-    {
-        if (next.Span.Trim(" \t"u8).IsEmpty)
-        {
-            return first;
-        }
-
-        if (first.Span.Trim(" \t"u8).IsEmpty)
-        {
-            return next;
-        }
-
-        var joined = new byte[first.Length + 1 + next.Length];
-        first.Span.CopyTo(joined);
-        joined[first.Length] = (byte)',';
-        next.Span.CopyTo(joined.AsSpan(first.Length + 1));
-        return joined;
     }
 
     private static uint Bit(KnownHeader header) => 1u << (int)header;
+
+    /// <summary>
+    /// A joined value and the room after it. A copy of the <see cref="HeaderSet"/> shares the buffer, so a value is
+    /// only extended in place while it still ends where the buffer's filled part ends; otherwise it is copied out.
+    /// </summary>
+    private sealed class JoinBuffer(byte[] bytes)
+    {
+        private byte[] _bytes = bytes;
+        private int _filled;
+
+        public static ReadOnlyMemory<byte> Append(ref JoinBuffer? buffer, ReadOnlyMemory<byte> current, ReadOnlySpan<byte> separator,
+            ReadOnlySpan<byte> next)
+        {
+            var length = current.Length + separator.Length + next.Length;
+            var inPlace = buffer is not null && buffer._filled == current.Length
+                && current.Span.Overlaps(buffer._bytes.AsSpan(0, buffer._filled), out var offset) && offset == 0;
+            if (!inPlace)
+            {
+                buffer = new JoinBuffer(new byte[Math.Max(length * 2, 256)]);
+                current.Span.CopyTo(buffer._bytes);
+            }
+            else if (length > buffer!._bytes.Length)
+            {
+                Array.Resize(ref buffer._bytes, Math.Max(length, buffer._bytes.Length * 2));
+            }
+
+            var to = buffer._bytes.AsSpan(current.Length);
+            separator.CopyTo(to);
+            next.CopyTo(to[separator.Length..]);
+            buffer._filled = length;
+            return buffer._bytes.AsMemory(0, length);
+        }
+    }
 
     [InlineArray(KnownHeaders.Count)]
     private struct Slots

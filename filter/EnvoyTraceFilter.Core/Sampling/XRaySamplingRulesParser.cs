@@ -21,7 +21,54 @@ internal static class XRaySamplingRulesParser
 
         using (document)
         {
+            if (!StringsDecode(document.RootElement))
+            {
+                errors.Add($"{SamplingOptions.RulesJsonKey} is not valid JSON: a \\u escape in a string is half of a surrogate pair without the other half");
+                return null;
+            }
+
             return ParseRoot(document.RootElement, errors);
+        }
+    }
+
+    // JsonDocument.Parse accepts "\ud800" with no low surrogate after it, but reading that string (or property name)
+    // throws InvalidOperationException; found by fuzzing. Every string is read once here so the walk below cannot throw.
+    private static bool StringsDecode(JsonElement element)
+    {
+        try
+        {
+            ReadStrings(element);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    // Depth is bounded by JsonDocument's own limit (64 levels).
+    private static void ReadStrings(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    _ = property.Name;
+                    ReadStrings(property.Value);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    ReadStrings(item);
+                }
+
+                break;
+            case JsonValueKind.String:
+                _ = element.GetString();
+                break;
         }
     }
 
