@@ -39,7 +39,7 @@ internal static class HostTarget
         var result = namer.Resolve(authority);
         PropertyViolation.Check(result.Name.Length is > 0 and <= ServiceNames.MaxLength, "host: service name empty or too long");
         PropertyViolation.Check(ServiceNames.Sanitize(result.Name) == result.Name, $"host: service name '{result.Name}' is not a valid X-Ray name");
-        PropertyViolation.Check(!result.ZipkinName.Any(char.IsAsciiLetterUpper), "host: Zipkin name not lower case");
+        PropertyViolation.Check(!ServiceNames.ZipkinName(result.Name).Any(char.IsAsciiLetterUpper), "host: Zipkin name not lower case");
         if (result.Source == ServiceNameSource.Host)
         {
             // A host-derived name is the normalised host: ASCII, lower case, no port, and the configured pattern matched it.
