@@ -102,8 +102,7 @@ public sealed class ConfigFaultTests : IDisposable
         await using var app = builder.Build();
         app.MapTraceFilter();
 
-        var validator = (Microsoft.Extensions.Options.IStartupValidator)app.Services.GetService(typeof(Microsoft.Extensions.Options.IStartupValidator))!;
-        var error = Record.Exception(validator.Validate);
+        var error = StartupValidation.Run(app);
 
         Assert.Equal(
             [$"TraceFilter:Sampling:RulesFile '{missing}' does not exist ({missing}); mount the rules file there or unset the key."],
@@ -134,7 +133,7 @@ public sealed class ConfigFaultTests : IDisposable
         Assert.Equal("First name", await ServiceNameAsync(host));
 
         const string broken = """{ "TraceFilter": { "Naming": { "FallbackName": "Broken name", """;
-        var rejected = NextReload(snapshots, applied: false);
+        var rejected = ReloadEvents.NextAsync(snapshots, applied: false);
         WriteConfig(broken);
         await rejected;
 
@@ -146,7 +145,7 @@ public sealed class ConfigFaultTests : IDisposable
         Assert.True(metrics.Sum(Reloads, "result=rejected") >= 2);
         Assert.Equal(0, metrics.Sum(Reloads, "result=applied"));
 
-        var applied = NextReload(snapshots, applied: true);
+        var applied = ReloadEvents.NextAsync(snapshots, applied: true);
         WriteConfig("""{ "TraceFilter": { "Naming": { "FallbackName": "Second name", "Header": "x-service-name" } } }""");
         await applied;
         Assert.Equal("Second name", await ServiceNameAsync(host));
@@ -161,7 +160,7 @@ public sealed class ConfigFaultTests : IDisposable
             configuration: c => c.AddJsonFile(ConfigPath, optional: false, reloadOnChange: true));
         var snapshots = host.Services.GetRequiredService<FilterSnapshotProvider>();
 
-        var rejected = NextReload(snapshots, applied: false);
+        var rejected = ReloadEvents.NextAsync(snapshots, applied: false);
         File.Delete(ConfigPath);
         await rejected;
 
@@ -178,13 +177,13 @@ public sealed class ConfigFaultTests : IDisposable
         using var metrics = host.Metrics();
         var snapshots = host.Services.GetRequiredService<FilterSnapshotProvider>();
 
-        var rejected = NextReload(snapshots, applied: false);
+        var rejected = ReloadEvents.NextAsync(snapshots, applied: false);
         WriteConfig("""{ "TraceFilter": { "Naming": { "FallbackName": "Second name", "Header": "x-service-name" }, "Sampling": { "Ratio": 2 } } }""");
         await rejected;
         Assert.Equal("First name", await ServiceNameAsync(host));
         Assert.Equal(["TraceFilter:Sampling:Ratio must be between 0 and 1 (was 2)"], snapshots.Reload());
 
-        var applied = NextReload(snapshots, applied: true);
+        var applied = ReloadEvents.NextAsync(snapshots, applied: true);
         WriteConfig("""{ "TraceFilter": { "Naming": { "FallbackName": "Second name", "Header": "x-service-name" }, "Sampling": { "Ratio": 0.5 } } }""");
         await applied;
         Assert.Equal("Second name", await ServiceNameAsync(host));
@@ -199,7 +198,7 @@ public sealed class ConfigFaultTests : IDisposable
             configuration: c => c.AddJsonFile(ConfigPath, optional: false, reloadOnChange: true));
         var snapshots = host.Services.GetRequiredService<FilterSnapshotProvider>();
 
-        var rejected = NextReload(snapshots, applied: false);
+        var rejected = ReloadEvents.NextAsync(snapshots, applied: false);
         WriteConfig("""{ "TraceFilter": { "Naming": { "FallbackName": "Second name", "Header": "x-service-name" }, "ExtProc": { "FirstMessageTimeout": "soon" } } }""");
         await rejected;
 
@@ -222,7 +221,7 @@ public sealed class ConfigFaultTests : IDisposable
 
         // The configuration now names a rules file that is not there: refused, rules and name unchanged.
         var moved = Path.Combine(_directory, "moved-rules.json");
-        var rejected = NextReload(snapshots, applied: false);
+        var rejected = ReloadEvents.NextAsync(snapshots, applied: false);
         WriteConfig(RulesConfig(moved, "Second name"));
         await rejected;
         Assert.Equal(
@@ -232,7 +231,7 @@ public sealed class ConfigFaultTests : IDisposable
         Assert.Equal("0", await SampledAsync(host));
 
         // The file appearing at the new path is enough: the rules file is watched too.
-        var applied = NextReload(snapshots, applied: true);
+        var applied = ReloadEvents.NextAsync(snapshots, applied: true);
         File.WriteAllText(moved + ".tmp", Rules(rate: 1));
         File.Move(moved + ".tmp", moved);
         await applied;
@@ -295,23 +294,6 @@ public sealed class ConfigFaultTests : IDisposable
         await using var filter = await FilterProcess.StartAsync(environment, waitForListening: false);
         var exitCode = await filter.Exited.WaitAsync(TimeSpan.FromSeconds(60));
         return (exitCode, filter.StandardError);
-    }
-
-    /// <summary>Completes at the next reload with the given outcome (a file watcher may report one write twice).</summary>
-    private static Task NextReload(FilterSnapshotProvider snapshots, bool applied)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Handler(bool outcome)
-        {
-            if (outcome == applied)
-            {
-                snapshots.Reloaded -= Handler;
-                done.TrySetResult();
-            }
-        }
-
-        snapshots.Reloaded += Handler;
-        return done.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private void WriteConfig(string json)

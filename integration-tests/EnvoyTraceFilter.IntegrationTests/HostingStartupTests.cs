@@ -1,4 +1,5 @@
 using EnvoyTraceFilter.Hosting;
+using EnvoyTraceFilter.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -18,8 +19,7 @@ public sealed class HostingStartupTests
         builder.AddTraceFilter();
         await using var app = builder.Build();
         app.MapTraceFilter();
-        var validator = (Microsoft.Extensions.Options.IStartupValidator)app.Services.GetService(typeof(Microsoft.Extensions.Options.IStartupValidator))!;
-        var failures = TraceFilterHostingExtensions.ConfigurationFailures(Record.Exception(validator.Validate)!);
+        var failures = TraceFilterHostingExtensions.ConfigurationFailures(StartupValidation.Run(app)!);
         return (failures, await app.RunTraceFilterAsync().WaitAsync(TimeSpan.FromSeconds(30)));
     }
 

@@ -23,13 +23,13 @@ public sealed class ReloadTests : IDisposable
         var before = await emulator.SendAsync(Emulation.Get("evil.test")).DefaultTimeout();
         Assert.Equal("First name", before.Upstream!.Get("x-service-name"));
 
-        var applied = NextReload(snapshots, applied: true);
+        var applied = ReloadEvents.NextAsync(snapshots, applied: true);
         WriteConfig("Second name");
         await applied;
         var after = await emulator.SendAsync(Emulation.Get("evil.test")).DefaultTimeout();
         Assert.Equal("Second name", after.Upstream!.Get("x-service-name"));
 
-        var rejected = NextReload(snapshots, applied: false);
+        var rejected = ReloadEvents.NextAsync(snapshots, applied: false);
         WriteConfig("Third name", pattern: "");
         await rejected;
         var kept = await emulator.SendAsync(Emulation.Get("evil.test")).DefaultTimeout();
@@ -67,23 +67,6 @@ public sealed class ReloadTests : IDisposable
         Assert.Empty(snapshots.Reload());
         Assert.Equal("e.example.com", await NameOf("e.example.com"));
         Assert.Equal("Fallback", await NameOf("f.example.com"));
-    }
-
-    /// <summary>Completes at the next reload with the given outcome (a file watcher may report one write twice).</summary>
-    private static Task NextReload(FilterSnapshotProvider snapshots, bool applied)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Handler(bool outcome)
-        {
-            if (outcome == applied)
-            {
-                snapshots.Reloaded -= Handler;
-                done.TrySetResult();
-            }
-        }
-
-        snapshots.Reloaded += Handler;
-        return done.Task.DefaultTimeout();
     }
 
     private void WriteConfig(string fallback, string pattern = "*.example.com")
