@@ -25,6 +25,7 @@ public sealed class ZipkinCollector : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, int> _traceIds = new(StringComparer.Ordinal);
     private readonly List<(HashSet<string> Wanted, TaskCompletionSource Done)> _waiters = [];
+    private readonly ConcurrentDictionary<string, int> _connections = new(StringComparer.Ordinal);
     private int _fault;
     private int _posts;
     private int _failedPosts;
@@ -56,6 +57,9 @@ public sealed class ZipkinCollector : IAsyncDisposable
 
     /// <summary>Spans kept (answered 202).</summary>
     public int Spans => Volatile.Read(ref _kept);
+
+    /// <summary>Distinct TCP connections the POSTs came on.</summary>
+    public int Connections => _connections.Count;
 
     /// <summary>Spans kept and not read yet.</summary>
     public int Pending => _spans.Reader.Count;
@@ -98,6 +102,7 @@ public sealed class ZipkinCollector : IAsyncDisposable
     private async Task<IResult> ReceiveAsync(HttpRequest request)
     {
         Interlocked.Increment(ref _posts);
+        _connections.TryAdd(request.HttpContext.Connection.Id, 0);
         using var document = await JsonDocument.ParseAsync(request.Body);
         switch (Fault)
         {

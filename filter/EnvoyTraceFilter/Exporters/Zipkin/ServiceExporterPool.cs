@@ -19,6 +19,9 @@ internal sealed class ServiceExporterPool(ZipkinProtocol protocol, ZipkinOptions
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
+    // One connection pool for every service's exporter: they all POST to the same collector.
+    private readonly HttpMessageHandler _handler = TraceExporterFactory.Handler(countError);
+
     public int Count => _entries.Count;
 
     /// <summary>The exporter for <paramref name="serviceName"/>, created on first use.</summary>
@@ -36,7 +39,7 @@ internal sealed class ServiceExporterPool(ZipkinProtocol protocol, ZipkinOptions
                 return entry.Exporter;
             }
 
-            var exporter = TraceExporterFactory.Create(protocol, options, countError);
+            var exporter = TraceExporterFactory.Create(protocol, options, _handler);
             var provider = Sdk.CreateTracerProviderBuilder()
                 // Zipkin lower-cases service names on ingest; send them that way so the UI and the API agree.
                 .ConfigureResource(r => r.Clear().AddService(ServiceNames.ZipkinName(serviceName)))
@@ -55,6 +58,7 @@ internal sealed class ServiceExporterPool(ZipkinProtocol protocol, ZipkinOptions
         }
 
         _entries.Clear();
+        _handler.Dispose();
     }
 
     private sealed record Entry(TracerProvider Provider, BaseExporter<Activity> Exporter);

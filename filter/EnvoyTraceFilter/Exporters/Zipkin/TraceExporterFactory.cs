@@ -11,25 +11,25 @@ namespace EnvoyTraceFilter.Exporters.Zipkin;
 
 internal static class TraceExporterFactory
 {
-    /// <param name="countError">Told why a POST failed (one of <see cref="ExportErrors"/>); null: not counted.</param>
-    public static BaseExporter<Activity> Create(ZipkinProtocol protocol, ZipkinOptions options, Action<string>? countError = null) => protocol switch
+    /// <param name="handler">Sends the POSTs; shared by every service's exporter (see <see cref="Handler"/>), so
+    /// they share its connection pool. Not disposed by the exporters.</param>
+    public static BaseExporter<Activity> Create(ZipkinProtocol protocol, ZipkinOptions options, HttpMessageHandler handler) => protocol switch
     {
-        ZipkinProtocol.Zipkin => CreateZipkin(options, countError: countError),
-        ZipkinProtocol.Otlp => CreateOtlp(options, countError),
+        ZipkinProtocol.Zipkin => CreateZipkin(options, handler),
+        ZipkinProtocol.Otlp => CreateOtlp(options, handler),
         _ => new ConsoleActivityExporter(new ConsoleExporterOptions()),
     };
 
-    /// <param name="handler">Sends the POSTs; null: a normal socket handler (benchmarks pass one that answers at once).</param>
-    internal static BaseExporter<Activity> CreateZipkin(ZipkinOptions options, HttpMessageHandler? handler = null, Action<string>? countError = null)
+    /// <summary>The handler under every exporter's HttpClient; <paramref name="countError"/> is told why a POST failed
+    /// (one of <see cref="ExportErrors"/>), null: not counted.</summary>
+    public static HttpMessageHandler Handler(Action<string>? countError) =>
+        countError is null ? new SocketsHttpHandler() : new ZipkinFailureCounter(new SocketsHttpHandler(), countError);
+
+    internal static BaseExporter<Activity> CreateZipkin(ZipkinOptions options, HttpMessageHandler handler)
     {
         // Constructed without an endpoint it reads OTEL_EXPORTER_ZIPKIN_ENDPOINT, then its own default. The
         // HttpClient's Timeout is what bounds a POST to a hung collector (the exporter sets none of its own).
-        var zipkin = new ZipkinExporterOptions
-        {
-            HttpClientFactory = () => handler is null
-                ? Client(options, countError)
-                : new HttpClient(handler, disposeHandler: false) { Timeout = options.ExportTimeout },
-        };
+        var zipkin = new ZipkinExporterOptions { HttpClientFactory = () => Client(options, handler) };
         if (!string.IsNullOrWhiteSpace(options.Endpoint))
         {
             zipkin.Endpoint = new Uri(options.Endpoint);
@@ -38,13 +38,13 @@ internal static class TraceExporterFactory
         return new ZipkinExporter(zipkin);
     }
 
-    private static BaseExporter<Activity> CreateOtlp(ZipkinOptions options, Action<string>? countError)
+    private static BaseExporter<Activity> CreateOtlp(ZipkinOptions options, HttpMessageHandler handler)
     {
         var otlp = new OtlpExporterOptions
         {
             Protocol = OtlpExportProtocol.HttpProtobuf,
             TimeoutMilliseconds = (int)options.ExportTimeout.TotalMilliseconds,
-            HttpClientFactory = () => Client(options, countError),
+            HttpClientFactory = () => Client(options, handler),
         };
         if (!string.IsNullOrWhiteSpace(options.Endpoint))
         {
@@ -54,8 +54,6 @@ internal static class TraceExporterFactory
         return new OtlpTraceExporter(otlp);
     }
 
-    private static HttpClient Client(ZipkinOptions options, Action<string>? countError) =>
-        countError is null
-            ? new HttpClient { Timeout = options.ExportTimeout }
-            : new HttpClient(new ZipkinFailureCounter(new SocketsHttpHandler(), countError)) { Timeout = options.ExportTimeout };
+    private static HttpClient Client(ZipkinOptions options, HttpMessageHandler handler) =>
+        new(handler, disposeHandler: false) { Timeout = options.ExportTimeout };
 }
