@@ -20,7 +20,11 @@ internal sealed class ExtProcAnswer
     private readonly bool _common;
     private readonly HeaderMutationPlan? _mutation;
 
-    private ExtProcAnswer(Arm arm, bool common, HeaderMutationPlan? mutation) => (_arm, _common, _mutation) = (arm, common, mutation);
+    // Sized once: the marshaller asks for the size, then writes, and both need it.
+    private readonly int _mutationSize;
+
+    private ExtProcAnswer(Arm arm, bool common, HeaderMutationPlan? mutation) =>
+        (_arm, _common, _mutation, _mutationSize) = (arm, common, mutation, mutation?.Size() ?? 0);
 
     /// <summary>request_headers answered with nothing to change (an empty HeadersResponse).</summary>
     public static ExtProcAnswer RequestHeadersUnchanged { get; } = new(Arm.RequestHeaders, false, null);
@@ -44,19 +48,19 @@ internal sealed class ExtProcAnswer
 
     public Arm Arm => _arm;
 
-    public int CalculateSize() => ProtoWire.FieldSize(ArmContentSize(out _, out _));
+    public int CalculateSize() => ProtoWire.FieldSize(ArmContentSize(out _));
 
     /// <summary>Writes the ProcessingResponse; <paramref name="destination"/> holds at least <see cref="CalculateSize"/> bytes.</summary>
     public int WriteTo(Span<byte> destination)
     {
         var wire = new ProtoWire(destination);
-        wire.FieldHeader((int)_arm, ArmContentSize(out var common, out var mutation));
+        wire.FieldHeader((int)_arm, ArmContentSize(out var common));
         if (_common)
         {
             wire.FieldHeader(ResponseField, common);
             if (_mutation is { } plan)
             {
-                wire.FieldHeader(HeaderMutationField, mutation);
+                wire.FieldHeader(HeaderMutationField, _mutationSize);
                 plan.Write(ref wire);
             }
         }
@@ -81,10 +85,9 @@ internal sealed class ExtProcAnswer
     }
 
     // Sizes from the inside out: HeaderMutation content, then CommonResponse content, then the arm's message content.
-    private int ArmContentSize(out int common, out int mutation)
+    private int ArmContentSize(out int common)
     {
-        mutation = _mutation?.Size() ?? 0;
-        common = _mutation is null ? 0 : ProtoWire.FieldSize(mutation);
+        common = _mutation is null ? 0 : ProtoWire.FieldSize(_mutationSize);
         return _common ? ProtoWire.FieldSize(common) : 0;
     }
 }
