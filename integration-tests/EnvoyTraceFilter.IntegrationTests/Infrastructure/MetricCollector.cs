@@ -41,17 +41,8 @@ public sealed class MetricCollector : IDisposable
         _sums.Where(kv => kv.Key.Split('|')[0] == instrument && tags.All(t => kv.Key.Split('|').Contains(t))).Sum(kv => kv.Value);
 
     /// <summary>Completes when <see cref="Sum"/> of <paramref name="instrument"/> (with <paramref name="tags"/>) reaches <paramref name="atLeast"/>.</summary>
-    public Task WaitForAsync(long atLeast, string instrument, params string[] tags)
-    {
-        var waiter = (Condition: (Func<bool>)(() => Sum(instrument, tags) >= atLeast), Done: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        lock (_waiters)
-        {
-            _waiters.Add(waiter);
-        }
-
-        CheckWaiters();
-        return waiter.Done.Task.WaitAsync(TaskTimeouts.Default);
-    }
+    public Task WaitForAsync(long atLeast, string instrument, params string[] tags) =>
+        WaitUntilAsync(m => m.Sum(instrument, tags) >= atLeast);
 
     /// <summary>Completes when <paramref name="condition"/> holds, checked after every measurement (for sums that also go down).</summary>
     public Task WaitUntilAsync(Func<MetricCollector, bool> condition)
