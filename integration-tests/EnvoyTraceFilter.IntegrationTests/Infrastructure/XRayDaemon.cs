@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -17,8 +16,7 @@ public sealed class XRayDaemon : IDisposable
     private const string Header = "{\"format\": \"json\", \"version\": 1}\n";
     private readonly UdpClient _socket;
     private readonly Channel<string> _datagrams = Channel.CreateUnbounded<string>();
-    private readonly ConcurrentDictionary<string, int> _traceIds = new(StringComparer.Ordinal);
-    private readonly List<(HashSet<string> Wanted, int Missing, TaskCompletionSource Done)> _waiters = [];
+    private readonly TraceIdArrivals _traceIds = new();
     private readonly Task _loop;
 
     public XRayDaemon(int port = 0)
@@ -42,22 +40,7 @@ public sealed class XRayDaemon : IDisposable
     /// Completes when segments of all but <paramref name="missing"/> of the given X-Ray trace ids (1-xxxxxxxx-yyyy…)
     /// have arrived.
     /// </summary>
-    public Task WaitForTraceIdsAsync(IEnumerable<string> traceIds, int missing = 0)
-    {
-        var waiter = (Wanted: new HashSet<string>(traceIds, StringComparer.Ordinal), Missing: missing, Done: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        lock (_waiters)
-        {
-            waiter.Wanted.RemoveWhere(_traceIds.ContainsKey);
-            if (waiter.Wanted.Count <= missing)
-            {
-                return Task.CompletedTask;
-            }
-
-            _waiters.Add(waiter);
-        }
-
-        return waiter.Done.Task.WaitAsync(TimeSpan.FromSeconds(60));
-    }
+    public Task WaitForTraceIdsAsync(IEnumerable<string> traceIds, int missing = 0) => _traceIds.WaitForAsync(traceIds, missing);
 
     private async Task ReceiveAsync()
     {
@@ -87,25 +70,11 @@ public sealed class XRayDaemon : IDisposable
             using var document = JsonDocument.Parse(text[(text.IndexOf('\n') + 1)..]);
             if (document.RootElement.TryGetProperty("trace_id", out var traceId) && traceId.GetString() is { } id)
             {
-                _traceIds.TryAdd(id, 0);
+                _traceIds.Add(id);
             }
         }
         catch (JsonException)
         {
-            return;
-        }
-
-        lock (_waiters)
-        {
-            foreach (var waiter in _waiters.ToList())
-            {
-                waiter.Wanted.RemoveWhere(_traceIds.ContainsKey);
-                if (waiter.Wanted.Count <= waiter.Missing)
-                {
-                    waiter.Done.TrySetResult();
-                    _waiters.Remove(waiter);
-                }
-            }
         }
     }
 

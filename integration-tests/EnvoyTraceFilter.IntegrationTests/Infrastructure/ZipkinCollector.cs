@@ -23,8 +23,7 @@ public sealed class ZipkinCollector : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Channel<JsonElement> _spans = Channel.CreateUnbounded<JsonElement>();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<string, int> _traceIds = new(StringComparer.Ordinal);
-    private readonly List<(HashSet<string> Wanted, TaskCompletionSource Done)> _waiters = [];
+    private readonly TraceIdArrivals _traceIds = new();
     private readonly ConcurrentDictionary<string, int> _connections = new(StringComparer.Ordinal);
     private int _fault;
     private int _posts;
@@ -82,22 +81,7 @@ public sealed class ZipkinCollector : IAsyncDisposable
     public async Task<JsonElement> NextSpanAsync() => await _spans.Reader.ReadAsync().AsTask().DefaultTimeout();
 
     /// <summary>Completes when a span of every given trace id (32 hex) has been kept.</summary>
-    public Task WaitForTraceIdsAsync(IEnumerable<string> traceIds)
-    {
-        var waiter = (Wanted: new HashSet<string>(traceIds, StringComparer.Ordinal), Done: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        lock (_waiters)
-        {
-            waiter.Wanted.RemoveWhere(_traceIds.ContainsKey);
-            if (waiter.Wanted.Count == 0)
-            {
-                return Task.CompletedTask;
-            }
-
-            _waiters.Add(waiter);
-        }
-
-        return waiter.Done.Task.WaitAsync(TimeSpan.FromSeconds(60));
-    }
+    public Task WaitForTraceIdsAsync(IEnumerable<string> traceIds) => _traceIds.WaitForAsync(traceIds);
 
     private async Task<IResult> ReceiveAsync(HttpRequest request)
     {
@@ -141,21 +125,8 @@ public sealed class ZipkinCollector : IAsyncDisposable
         foreach (var span in spans.EnumerateArray())
         {
             Interlocked.Increment(ref _kept);
-            _traceIds.TryAdd(span.GetProperty("traceId").GetString()!, 0);
             _spans.Writer.TryWrite(span.Clone());
-        }
-
-        lock (_waiters)
-        {
-            foreach (var waiter in _waiters.ToList())
-            {
-                waiter.Wanted.RemoveWhere(_traceIds.ContainsKey);
-                if (waiter.Wanted.Count == 0)
-                {
-                    waiter.Done.TrySetResult();
-                    _waiters.Remove(waiter);
-                }
-            }
+            _traceIds.Add(span.GetProperty("traceId").GetString()!);
         }
     }
 
