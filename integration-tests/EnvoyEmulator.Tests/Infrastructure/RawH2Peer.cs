@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using EnvoyEmulator.Http2;
 
 namespace EnvoyEmulator.Tests.Infrastructure;
 
@@ -45,14 +46,9 @@ public sealed class RawH2Peer : IAsyncDisposable
 
     public async Task SendAsync(byte type, byte flags, int streamId, byte[] payload)
     {
-        var frame = new byte[9 + payload.Length];
-        frame[0] = (byte)(payload.Length >> 16);
-        frame[1] = (byte)(payload.Length >> 8);
-        frame[2] = (byte)payload.Length;
-        frame[3] = type;
-        frame[4] = flags;
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), streamId);
-        payload.CopyTo(frame, 9);
+        var frame = new byte[Http2Frame.HeaderLength + payload.Length];
+        Http2Frame.WriteHeader(frame, payload.Length, (Http2FrameType)type, flags, streamId);
+        payload.CopyTo(frame, Http2Frame.HeaderLength);
         await _socket!.SendAsync(frame);
     }
 

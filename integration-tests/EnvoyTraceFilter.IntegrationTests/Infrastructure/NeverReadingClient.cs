@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using EnvoyEmulator.Http2;
 
@@ -11,7 +10,6 @@ namespace EnvoyTraceFilter.IntegrationTests.Infrastructure;
 /// </summary>
 internal sealed class NeverReadingClient : IDisposable
 {
-    private const byte Settings = 0x4, Headers = 0x1, Data = 0x0, EndHeaders = 0x4;
     private readonly Socket _socket;
     private int _nextStreamId = 1;
 
@@ -29,7 +27,7 @@ internal sealed class NeverReadingClient : IDisposable
             settings.AddRange([0, 4, (byte)(window >> 24), (byte)(window >> 16), (byte)(window >> 8), (byte)window]);
         }
 
-        client.Send([.. "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray(), .. Frame(Settings, 0, 0, [.. settings])]);
+        client.Send([.. Http2Frame.Preface, .. Frame(Http2FrameType.Settings, 0, 0, [.. settings])]);
         return client;
     }
 
@@ -40,8 +38,8 @@ internal sealed class NeverReadingClient : IDisposable
         var bytes = new List<byte>();
         for (var i = 0; i < count; i++)
         {
-            bytes.AddRange(Frame(Headers, EndHeaders, _nextStreamId, RawExtProc.HeaderBlock));
-            bytes.AddRange(Frame(Data, 0, _nextStreamId, framed));
+            bytes.AddRange(Frame(Http2FrameType.Headers, Http2Flags.EndHeaders, _nextStreamId, RawExtProc.HeaderBlock));
+            bytes.AddRange(Frame(Http2FrameType.Data, 0, _nextStreamId, framed));
             _nextStreamId += 2;
         }
 
@@ -84,16 +82,11 @@ internal sealed class NeverReadingClient : IDisposable
         }
     }
 
-    private static byte[] Frame(byte type, byte flags, int streamId, byte[] payload)
+    private static byte[] Frame(Http2FrameType type, byte flags, int streamId, byte[] payload)
     {
-        var frame = new byte[9 + payload.Length];
-        frame[0] = (byte)(payload.Length >> 16);
-        frame[1] = (byte)(payload.Length >> 8);
-        frame[2] = (byte)payload.Length;
-        frame[3] = type;
-        frame[4] = flags;
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), streamId);
-        payload.CopyTo(frame, 9);
+        var frame = new byte[Http2Frame.HeaderLength + payload.Length];
+        Http2Frame.WriteHeader(frame, payload.Length, type, flags, streamId);
+        payload.CopyTo(frame, Http2Frame.HeaderLength);
         return frame;
     }
 }
