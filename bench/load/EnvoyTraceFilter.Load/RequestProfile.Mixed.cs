@@ -1,8 +1,5 @@
 using System.Globalization;
 using Envoy.Config.Core.V3;
-using Envoy.Extensions.Filters.Http.ExtProc.V3;
-using Envoy.Service.ExtProc.V3;
-using Google.Protobuf.WellKnownTypes;
 
 namespace EnvoyTraceFilter.Load;
 
@@ -71,30 +68,8 @@ internal sealed partial class RequestProfile
                     break; // none: the filter starts the trace and decides by its sampling rules
             }
 
-            var attributes = new Struct();
-            attributes.Fields["source.address"] = Value.ForString($"10.0.0.7:{40000 + i}");
-            attributes.Fields["request.time"] = Value.ForString(requestTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture));
-            var first = new ProcessingRequest
-            {
-                RequestHeaders = new HttpHeaders { Headers = headers, EndOfStream = i % 7 != 0 },
-                MetadataContext = new Metadata(),
-                ProtocolConfig = new ProtocolConfiguration
-                {
-                    RequestBodyMode = ProcessingMode.Types.BodySendMode.None,
-                    ResponseBodyMode = ProcessingMode.Types.BodySendMode.None,
-                },
-            };
-            first.Attributes["envoy.filters.http.ext_proc"] = attributes;
-            requests[i] = Frame(first);
-
-            var responseHeaders = new HeaderMap();
-            Add(responseHeaders, ":status", i % 11 == 0 ? "503" : "200");
-            Add(responseHeaders, "content-length", "1234");
-            responses[i] = Frame(new ProcessingRequest
-            {
-                ResponseHeaders = new HttpHeaders { Headers = responseHeaders, EndOfStream = false },
-                MetadataContext = new Metadata(),
-            });
+            requests[i] = RequestHeadersMessage(headers, i, requestTime, endOfStream: i % 7 != 0);
+            responses[i] = ResponseHeadersMessage(i % 11 == 0 ? "503" : "200");
         }
 
         return new RequestProfile("mixed", requests, responses);

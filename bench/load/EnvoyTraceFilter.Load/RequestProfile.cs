@@ -77,34 +77,44 @@ internal sealed partial class RequestProfile
                 Add(headers, "traceparent", $"00-{traceId}-{traceId[..16]}-01");
             }
 
-            var attributes = new Struct();
-            attributes.Fields["source.address"] = Value.ForString($"10.0.0.7:{40000 + i}");
-            attributes.Fields["request.time"] = Value.ForString(requestTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture));
-            var first = new ProcessingRequest
-            {
-                RequestHeaders = new HttpHeaders { Headers = headers, EndOfStream = true },
-                MetadataContext = new Metadata(),
-                ProtocolConfig = new ProtocolConfiguration
-                {
-                    RequestBodyMode = ProcessingMode.Types.BodySendMode.None,
-                    ResponseBodyMode = ProcessingMode.Types.BodySendMode.None,
-                },
-            };
-            first.Attributes["envoy.filters.http.ext_proc"] = attributes;
-            requests[i] = Frame(first);
-
-            var responseHeaders = new HeaderMap();
-            Add(responseHeaders, ":status", "200");
-            Add(responseHeaders, "content-length", "1234");
-            var second = new ProcessingRequest
-            {
-                ResponseHeaders = new HttpHeaders { Headers = responseHeaders, EndOfStream = false },
-                MetadataContext = new Metadata(),
-            };
-            responses[i] = Frame(second);
+            requests[i] = RequestHeadersMessage(headers, i, requestTime, endOfStream: true);
+            responses[i] = ResponseHeadersMessage("200");
         }
 
         return new RequestProfile(name, requests, responses);
+    }
+
+    /// <summary>request_headers as Envoy sends them (envoy.yaml's attributes, no body modes), gRPC-framed.</summary>
+    private static byte[] RequestHeadersMessage(HeaderMap headers, int variant, DateTimeOffset requestTime, bool endOfStream)
+    {
+        var attributes = new Struct();
+        attributes.Fields["source.address"] = Value.ForString($"10.0.0.7:{40000 + variant}");
+        attributes.Fields["request.time"] = Value.ForString(requestTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture));
+        var message = new ProcessingRequest
+        {
+            RequestHeaders = new HttpHeaders { Headers = headers, EndOfStream = endOfStream },
+            MetadataContext = new Metadata(),
+            ProtocolConfig = new ProtocolConfiguration
+            {
+                RequestBodyMode = ProcessingMode.Types.BodySendMode.None,
+                ResponseBodyMode = ProcessingMode.Types.BodySendMode.None,
+            },
+        };
+        message.Attributes["envoy.filters.http.ext_proc"] = attributes;
+        return Frame(message);
+    }
+
+    /// <summary>response_headers with the given status and a content-length, gRPC-framed.</summary>
+    private static byte[] ResponseHeadersMessage(string status)
+    {
+        var headers = new HeaderMap();
+        Add(headers, ":status", status);
+        Add(headers, "content-length", "1234");
+        return Frame(new ProcessingRequest
+        {
+            ResponseHeaders = new HttpHeaders { Headers = headers, EndOfStream = false },
+            MetadataContext = new Metadata(),
+        });
     }
 
     private static void Add(HeaderMap map, string key, string value) =>
